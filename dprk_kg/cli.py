@@ -1,0 +1,145 @@
+"""The ``dprk-kg`` command: a thin layer over the pipeline functions.
+
+Exit codes: 0 success; 1 the data does not conform (SHACL violations or failed integrity checks);
+2 bad input (a seed file, a query, an argument); 3 the store could not be read or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dprk_kg import __version__
+from dprk_kg.errors import DprkKgError, QueryError
+from dprk_kg.namespaces import base_prefixes
+from dprk_kg.results import render_table
+from dprk_kg.settings import Settings
+from dprk_kg.store import ResultFormat, open_store
+
+QUERY_FORMATS = {
+    "json": ResultFormat.SPARQL_JSON,
+    "xml": ResultFormat.SPARQL_XML,
+    "csv": ResultFormat.CSV,
+    "tsv": ResultFormat.TSV,
+    "turtle": ResultFormat.TURTLE,
+    "ntriples": ResultFormat.N_TRIPLES,
+    "jsonld": ResultFormat.JSON_LD,
+    "rdfxml": ResultFormat.RDF_XML,
+}
+EXPORT_FORMATS = {"trig": ResultFormat.TRIG, "nquads": ResultFormat.N_QUADS, "jsonld": ResultFormat.JSON_LD}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = Settings(
+        **{k: v for k, v in {"store": args.store, "seeds": args.seeds, "base": args.base}.items() if v is not None}
+    )
+    try:
+        return int(args.run(args, settings) or 0)
+    except DprkKgError as error:
+        print(f"dprk-kg: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("dprk-kg: interrupted; the store is unchanged", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dprk-kg", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"dprk-kg {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", help="store location (default: var/store, or $DPRK_KG_STORE)")
+    common.add_argument("--seeds", type=Path, help="seeds folder (default: seeds/)")
+    common.add_argument("--base", help="base of the data IRIs (default: https://w3id.org/dprk-kg/, or $DPRK_KG_BASE)")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", parents=[common], help="build the store from seeds/")
+    build.add_argument("--quiet", action="store_true", help="no progress output")
+    build.set_defaults(run=_build)
+
+    validate = commands.add_parser("validate", parents=[common], help="SHACL-validate the store or RDF files")
+    validate.add_argument("files", nargs="*", type=Path, help="RDF files to validate instead of the store")
+    validate.set_defaults(run=_validate)
+
+    query = commands.add_parser("query", parents=[common], help="run a SPARQL query on the store")
+    source = query.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", type=Path, help="a .rq file")
+    source.add_argument("-e", "--expression", help="the query text")
+    query.add_argument("--format", default="table", choices=["table", *QUERY_FORMATS])
+    query.set_defaults(run=_query)
+
+    export = commands.add_parser("export", parents=[common], help="dump the dataset with its named graphs")
+    export.add_argument("--format", default="trig", choices=list(EXPORT_FORMATS))
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    export.set_defaults(run=_export)
+    return parser
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    from dprk_kg.loaders.build import build
+
+    store = open_store(settings.store)
+    report = build(settings.seeds, store, iris=settings.iris, show_progress=not args.quiet)
+    print(report.summary())
+    return 0
+
+
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    from dprk_kg.loaders.build import read_inputs
+    from dprk_kg.loaders.store_validation import validate_files, validate_store
+
+    inputs = read_inputs(settings.seeds, settings.iris)
+    if args.files:
+        result = validate_files(args.files, inputs)
+    else:
+        result = validate_store(open_store(settings.store, read_only=True), inputs)
+    print(result.report())
+    return 0 if result.conforms else 1
+
+
+def _query(args: argparse.Namespace, settings: Settings) -> int:
+    if args.expression is not None:
+        sparql = args.expression
+    else:
+        try:
+            sparql = args.file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise QueryError(f"cannot read {args.file}: {error}") from error
+    prefixes = base_prefixes(settings.base)
+    store = open_store(settings.store, read_only=True)
+    if args.format == "table":
+        try:
+            output = store.query(sparql, ResultFormat.SPARQL_JSON, prefixes=prefixes)
+        except QueryError as error:
+            if "CONSTRUCT or DESCRIBE" not in str(error):
+                raise
+            output = store.query(sparql, ResultFormat.TURTLE, prefixes=prefixes)
+            sys.stdout.write(output.body.decode("utf-8"))
+            return 0
+        print(render_table(output.body, prefixes))
+        return 0
+    output = store.query(sparql, QUERY_FORMATS[args.format], prefixes=prefixes)
+    sys.stdout.buffer.write(output.body)
+    sys.stdout.flush()
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings.store, read_only=True)
+    target = EXPORT_FORMATS[args.format]
+    if args.output is None:
+        store.dump(target, sys.stdout.buffer)
+        sys.stdout.flush()
+        return 0
+    partial = args.output.with_name(f".{args.output.name}.partial")
+    with partial.open("wb") as handle:
+        store.dump(target, handle)
+    partial.replace(args.output)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Minting of the project's IRIs.
+
+IRIs are a pure function of their source (an entity's curated slug, a document id, a claim id), so
+loading the same input twice mints the same names and the load is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dprk_kg.namespaces import DEFAULT_BASE
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DOCUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG.match(text))
+
+
+@dataclass(frozen=True)
+class Iris:
+    """The IRI scheme of one deployment; ``base`` is where the server's paths are mapped from."""
+
+    base: str = DEFAULT_BASE
+
+    def entity(self, slug: str) -> str:
+        return f"{self.base}id/{slug}"
+
+    def document(self, document_id: str) -> str:
+        return f"{self.base}doc/{document_id}"
+
+    def claim(self, document_id: str, claim_id: str) -> str:
+        return f"{self.claim_prefix}{document_id}/{claim_id}"
+
+    @property
+    def claim_prefix(self) -> str:
+        return f"{self.base}claim/"
+
+    def activity(self, activity_id: str) -> str:
+        return f"{self.base}activity/{activity_id}"
+
+    def graph(self, name: str) -> str:
+        return f"{self.base}graph/{name}"
+
+    def source_file(self, relative_path: str) -> str:
+        """A seed file (registry, claims, metadata) as a provenance entity."""
+        return f"{self.base}source/{relative_path}"
+
+    @property
+    def data_prefixes(self) -> tuple[str, ...]:
+        """The IRI spaces of instance data (not the ontology's terms, even when they share the base)."""
+        return tuple(self.base + part for part in ("id/", "doc/", "claim/", "activity/", "graph/", "source/"))
+
+    def is_data(self, iri: str) -> bool:
+        return iri.startswith(self.data_prefixes)
+
+    # named graphs with a fixed role
+    @property
+    def ontology_graph(self) -> str:
+        return self.graph("ontology")
+
+    @property
+    def registry_graph(self) -> str:
+        return self.graph("registry")
+
+    @property
+    def inferred_graph(self) -> str:
+        return self.graph("inferred")
+
+    @property
+    def build_graph(self) -> str:
+        return self.graph("build")
+
+    def provenance_graph(self, document_id: str) -> str:
+        return self.graph(f"provenance/{document_id}")

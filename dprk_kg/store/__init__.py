@@ -1,0 +1,17 @@
+"""The one interface to the RDF store, shared by the loaders (write) and the server (read).
+
+Nothing else touches a store directly, so a remote SPARQL 1.1 store can stand behind the same
+interface as the embedded pyoxigraph one.
+"""
+
+from dprk_kg.store.base import QueryOutput, ResultFormat, Store
+from dprk_kg.store.embedded import EmbeddedStore
+
+__all__ = ["EmbeddedStore", "QueryOutput", "ResultFormat", "Store", "open_store"]
+
+
+def open_store(location: str, *, read_only: bool = False) -> Store:
+    """Open the store named by configuration: a filesystem path is the embedded store."""
+    from pathlib import Path
+
+    return EmbeddedStore(Path(location), read_only=read_only)

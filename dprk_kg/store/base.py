@@ -1,0 +1,118 @@
+"""What every store backend offers, and the shape of query output.
+
+Results cross this interface already serialized in the format the caller asked for: the server
+passes them to the client as they are, and a remote backend can hand through what its endpoint sent.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+import pyoxigraph as ox
+
+from dprk_kg.errors import StoreError
+
+
+class ResultFormat(enum.Enum):
+    """Serialisations a query's output can take (media type, and which query forms may use it)."""
+
+    SPARQL_JSON = ("application/sparql-results+json", "solutions")
+    SPARQL_XML = ("application/sparql-results+xml", "solutions")
+    CSV = ("text/csv", "solutions")
+    TSV = ("text/tab-separated-values", "solutions")
+    TURTLE = ("text/turtle", "graph")
+    N_TRIPLES = ("application/n-triples", "graph")
+    JSON_LD = ("application/ld+json", "graph")
+    RDF_XML = ("application/rdf+xml", "graph")
+    TRIG = ("application/trig", "dataset")
+    N_QUADS = ("application/n-quads", "dataset")
+
+    @property
+    def media_type(self) -> str:
+        return self.value[0]
+
+    @property
+    def family(self) -> str:
+        return self.value[1]
+
+
+@dataclass(frozen=True)
+class QueryOutput:
+    """A query's answer: its form (solutions, boolean or graph) and the serialized body."""
+
+    kind: str  # "solutions", "boolean" or "graph"
+    format: ResultFormat
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset of a query (SPARQL Protocol ``default-graph-uri`` / ``named-graph-uri``)."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+class Store(Protocol):
+    """A quad store. Every method raises ``StoreError`` when the store cannot be read or written,
+    ``QueryError`` when a query or update is malformed."""
+
+    location: str
+
+    def replace_dataset(self, nquads: Path) -> None:
+        """Replace the whole dataset by the N-Quads file, atomically: readers see old or new, never half."""
+
+    def replace_graphs(self, graphs: Iterable[str], nquads: bytes) -> None:
+        """Drop the named graphs and insert the quads, in one transaction."""
+
+    def query(
+        self,
+        sparql: str,
+        result_format: ResultFormat,
+        *,
+        dataset: Dataset | None = None,
+        prefixes: dict[str, str] | None = None,
+    ) -> QueryOutput:
+        """Run a SPARQL query. With no dataset the default graph is the store's default graph, which
+        a build fills with the RDF merge of all named graphs."""
+
+    def select(self, sparql: str, *, prefixes: dict[str, str] | None = None) -> list[dict[str, str]]:
+        """Run a SELECT and return rows of plain values (IRIs and literal lexical forms)."""
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction."""
+
+    def dump(self, result_format: ResultFormat, out: BinaryIO) -> None:
+        """Write the whole dataset, with its named graphs, in a dataset format (TriG, N-Quads)."""
+
+    def quad_count(self) -> int: ...
+
+    def graph_names(self) -> Iterator[str]: ...
+
+    def close(self) -> None: ...
+
+
+def graph_replacement_update(graphs: Iterable[str], nquads: bytes) -> str:
+    """A single SPARQL update that drops ``graphs`` and inserts ``nquads``: one request, so any store
+    that runs an update request as a transaction (Oxigraph, Fuseki, Virtuoso …) applies it atomically."""
+    try:
+        quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    except SyntaxError as error:
+        raise StoreError(f"invalid N-Quads: {error}") from error
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for quad in quads:
+        if not isinstance(quad.graph_name, ox.NamedNode):
+            raise StoreError("only quads in named graphs can replace graphs")
+        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+    parts = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
+    if by_graph:
+        blocks = "\n".join(
+            f"GRAPH <{name}> {{\n{ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()}}}"
+            for name, triples in by_graph.items()
+        )
+        parts.append(f"INSERT DATA {{\n{blocks}\n}}")
+    return " ;\n".join(parts)

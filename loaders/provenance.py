@@ -1,0 +1,141 @@
+"""The provenance model in RDF: a document, its claims, their evidence and the load that made them.
+
+Every asserted triple lives in the named graph of its claim; the claim's IRI names that graph and,
+in the document's provenance graph, says where the claim comes from: the document (PROV-O), the
+exact quote and its code-point offsets (W3C Web Annotation selectors), who it is attributed to, its
+epistemic status, and the load activity that generated it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from dprk_kg.loaders.claims import MODALITIES, STATUSES, Claim
+from dprk_kg.loaders.documents import Document, issued_type
+from dprk_kg.loaders.terms import expand, iri, text, typed
+
+from dprk_kg.iris import Iris
+from dprk_kg.namespaces import DKG, OA, base_prefixes
+
+RDF_TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = iri("http://www.w3.org/2000/01/rdf-schema#label")
+RDFS_COMMENT = iri("http://www.w3.org/2000/01/rdf-schema#comment")
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+FOAF_DOCUMENT = iri("http://xmlns.com/foaf/0.1/Document")
+SCHEMA_TEXT = iri("https://schema.org/text")
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A load of one document: what it used, which software ran it, and when."""
+
+    iri: str
+    label: str
+    used: tuple[str, ...]
+    agent: str
+    started: str  # xsd:dateTime
+    ended: str
+
+
+def document_quads(document: Document, iris: Iris, source_files: dict[str, str]) -> Iterator[ox.Quad]:
+    """Bibliographic description of the document, with its full text (so offsets can be checked)."""
+    graph = iri(iris.provenance_graph(document.id))
+    doc = iri(iris.document(document.id))
+    prefixes = base_prefixes(iris.base)
+
+    def quad(p: str | ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.Quad:
+        return ox.Quad(doc, p if isinstance(p, ox.NamedNode) else iri(p), o, graph)
+
+    yield quad(RDF_TYPE, iri(expand(document.type, prefixes)))
+    yield quad(RDF_TYPE, FOAF_DOCUMENT)
+    yield quad(RDF_TYPE, iri(DKG.SourceDocument))
+    yield quad(RDFS_LABEL, text(document.title, document.language))
+    yield quad(DCT + "title", text(document.title, document.language))
+    yield quad(DCT + "publisher", iri(iris.entity(document.publisher)))
+    for author in document.authors:
+        yield quad(DCT + "creator", iri(iris.entity(author)))
+    yield quad(DCT + "language", typed(document.language, "language"))
+    yield quad(DKG.documentId, text(document.id, None))
+    yield quad(SCHEMA_TEXT, text(document.text, None))
+    if document.dateline:
+        yield quad(DKG.dateline, text(document.dateline, None))
+    if document.issued:
+        yield quad(DCT + "issued", typed(document.issued, issued_type(document.issued)))
+    if document.date_note:
+        yield quad(DKG.dateNote, text(document.date_note.strip()))
+    if document.note:
+        yield quad(DKG.curatorNote, text(document.note.strip()))
+    for source in source_files.values():
+        yield quad(DCT + "source", iri(source))
+
+
+def claim_quads(
+    document: Document, claim: Claim, iris: Iris, activity: Activity, claims_source: str
+) -> Iterator[ox.Quad]:
+    """The claim's own graph (its asserted triples) and its description in the provenance graph."""
+    name = iri(iris.claim(document.id, claim.id))
+    for triple in claim.triples:
+        yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+
+    graph = iri(iris.provenance_graph(document.id))
+    doc = iri(iris.document(document.id))
+
+    def quad(s: ox.NamedNode, p: str | ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.Quad:
+        return ox.Quad(s, p if isinstance(p, ox.NamedNode) else iri(p), o, graph)
+
+    yield quad(name, RDF_TYPE, iri(DKG.Claim))
+    yield quad(name, DKG.claimId, text(claim.id, None))
+    yield quad(name, PROV + "wasDerivedFrom", doc)
+    yield quad(name, PROV + "wasAttributedTo", iri(iris.entity(claim.attributed_to)))
+    yield quad(name, DKG.epistemicStatus, iri(STATUSES[claim.status]))
+    yield quad(name, PROV + "wasGeneratedBy", iri(activity.iri))
+    yield quad(name, DKG.assertsTriples, typed(len(claim.triples), "integer"))
+    yield quad(name, DCT + "source", iri(claims_source))
+    if claim.modality:
+        yield quad(name, DKG.modality, iri(MODALITIES[claim.modality]))
+    if claim.hedge:
+        yield quad(name, DKG.hedge, text(claim.hedge, document.language))
+    if claim.basis:
+        yield quad(name, DKG.basis, text(claim.basis.strip()))
+    if claim.note:
+        yield quad(name, DKG.curatorNote, text(claim.note.strip()))
+    for number, evidence in enumerate(claim.evidence, start=1):
+        target = iri(f"{name.value}#evidence-{number}")
+        quote = iri(f"{name.value}#quote-{number}")
+        position = iri(f"{name.value}#position-{number}")
+        yield quad(name, DKG.evidence, target)
+        yield quad(target, RDF_TYPE, iri(OA.SpecificResource))
+        yield quad(target, OA.hasSource, doc)
+        yield quad(target, OA.hasSelector, quote)
+        yield quad(target, OA.hasSelector, position)
+        yield quad(quote, RDF_TYPE, iri(OA.TextQuoteSelector))
+        yield quad(quote, OA.exact, text(evidence.exact, None))
+        yield quad(quote, OA.prefix, text(evidence.prefix, None))
+        yield quad(quote, OA.suffix, text(evidence.suffix, None))
+        yield quad(position, RDF_TYPE, iri(OA.TextPositionSelector))
+        yield quad(position, OA.start, typed(evidence.start, "nonNegativeInteger"))
+        yield quad(position, OA.end, typed(evidence.end, "nonNegativeInteger"))
+
+
+def activity_quads(activity: Activity, graph: str) -> Iterator[ox.Quad]:
+    node = iri(activity.iri)
+    g = iri(graph)
+    yield ox.Quad(node, RDF_TYPE, iri(DKG.LoadActivity), g)
+    yield ox.Quad(node, RDF_TYPE, iri(PROV + "Activity"), g)
+    yield ox.Quad(node, RDFS_LABEL, text(activity.label), g)
+    yield ox.Quad(node, iri(PROV + "wasAssociatedWith"), iri(activity.agent), g)
+    yield ox.Quad(node, iri(PROV + "startedAtTime"), typed(activity.started, "dateTime"), g)
+    yield ox.Quad(node, iri(PROV + "endedAtTime"), typed(activity.ended, "dateTime"), g)
+    for used in activity.used:
+        yield ox.Quad(node, iri(PROV + "used"), iri(used), g)
+
+
+def source_file_quads(source: str, name: str, sha256: str, graph: str) -> Iterator[ox.Quad]:
+    node = iri(source)
+    g = iri(graph)
+    yield ox.Quad(node, RDF_TYPE, iri(DKG.DataSource), g)
+    yield ox.Quad(node, RDFS_LABEL, text(name, None), g)
+    yield ox.Quad(node, iri(DKG.sha256), text(sha256, None), g)

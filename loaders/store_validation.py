@@ -1,0 +1,120 @@
+"""Validating what is already in a store, or RDF files: the shapes document by document (each with
+the registry entries it references), then the integrity queries, which must return no rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from dprk_kg.loaders.build import Inputs
+from dprk_kg.loaders.validation import validate_triples
+
+from dprk_kg.errors import InputError, QueryError, ValidationFailed, Violation
+from dprk_kg.iris import Iris
+from dprk_kg.paths import queries_dir
+from dprk_kg.store import ResultFormat, Store
+
+GROUP = 25
+
+
+@dataclass
+class StoreValidation:
+    """Everything found wrong; empty lists mean the store conforms."""
+
+    documents: int = 0
+    violations: list[ValidationFailed] = field(default_factory=list)
+    integrity: list[tuple[str, list[dict[str, str]]]] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations and not self.integrity
+
+    def report(self) -> str:
+        lines = [str(failure) for failure in self.violations]
+        for name, rows in self.integrity:
+            lines.append(f"integrity check {name}: {len(rows)} row(s)")
+            lines.extend(f"  {row}" for row in rows[:20])
+        verdict = "conforms" if self.conforms else "does NOT conform"
+        lines.append(f"{self.documents} documents checked; the data {verdict}")
+        return "\n".join(lines)
+
+
+def validate_store(store: Store, inputs: Inputs) -> StoreValidation:
+    iris = inputs.context.iris
+    result = StoreValidation()
+    graphs_by_document = _graphs_by_document(store, iris)
+    documents = sorted(graphs_by_document)
+    result.documents = len(documents)
+    fixed = _triples(store, [iris.registry_graph, iris.build_graph])
+    for start in range(0, len(documents), GROUP):
+        group = documents[start : start + GROUP]
+        graphs = [g for doc in group for g in graphs_by_document[doc]]
+        try:
+            validate_triples(
+                [*_triples(store, graphs), *fixed],
+                shapes=inputs.shapes,
+                ontology=inputs.ontology_graph,
+                batch=", ".join(group),
+            )
+        except ValidationFailed as failure:
+            result.violations.append(failure)
+    result.integrity = list(run_integrity_queries(store))
+    return result
+
+
+def validate_files(paths: Iterable[Path], inputs: Inputs) -> StoreValidation:
+    """Validate RDF files (any format pyoxigraph reads, chosen by extension) as one batch."""
+    triples: list[ox.Triple] = []
+    names = []
+    for path in paths:
+        try:
+            triples.extend(q.triple for q in ox.parse(path=path))
+        except (SyntaxError, ValueError) as error:
+            raise InputError(path, getattr(error, "lineno", None), f"cannot parse: {error}") from error
+        names.append(str(path))
+    result = StoreValidation(documents=len(names))
+    try:
+        validate_triples(triples, shapes=inputs.shapes, ontology=inputs.ontology_graph, batch=", ".join(names))
+    except ValidationFailed as failure:
+        result.violations.append(failure)
+    return result
+
+
+def run_integrity_queries(store: Store, directory: Path | None = None) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """Yield (query name, rows) for every integrity query that returns rows."""
+    for path in sorted((directory or queries_dir() / "integrity").glob("*.rq")):
+        try:
+            rows = store.select(path.read_text(encoding="utf-8"))
+        except QueryError as error:
+            raise InputError(path, None, f"integrity query does not parse: {error}") from error
+        if rows:
+            yield path.stem, rows
+
+
+def _graphs_by_document(store: Store, iris: Iris) -> dict[str, list[str]]:
+    """Each document's provenance graph and claim graphs, from the graph names alone."""
+    provenance = iris.graph("provenance/")
+    claims = iris.claim_prefix
+    found: dict[str, list[str]] = {}
+    for name in store.graph_names():
+        if name.startswith(provenance):
+            found.setdefault(name[len(provenance) :], []).append(name)
+        elif name.startswith(claims):
+            found.setdefault(name[len(claims) :].split("/", 1)[0], []).append(name)
+    return found
+
+
+def _triples(store: Store, graphs: list[str]) -> list[ox.Triple]:
+    if not graphs:
+        return []
+    values = " ".join(f"<{g}>" for g in graphs)
+    output = store.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
+        ResultFormat.N_TRIPLES,
+    )
+    return [q.triple for q in ox.parse(output.body, format=ox.RdfFormat.N_TRIPLES)]
+
+
+__all__ = ["StoreValidation", "Violation", "run_integrity_queries", "validate_files", "validate_store"]
