@@ -137,7 +137,9 @@ def build(seeds: Path, store: Store, *, iris: Iris | None = None, show_progress:
     inferred = owl_rl_entailments(inputs.ontology.triples, (q.triple for q in (*registry, *document_quads)), iris)
     inferred_quads = [ox.Quad(t.subject, t.predicate, t.object, iri(iris.inferred_graph)) for t in inferred]
     build_quads = list(build_graph_quads(iris, inputs, started, _now(), reasoning_clock, len(batches), agent))
-    everything = [*ontology_quads, *shapes_quads, *registry, *document_quads, *inferred_quads, *build_quads]
+    everything = list(
+        dict.fromkeys([*ontology_quads, *shapes_quads, *registry, *document_quads, *inferred_quads, *build_quads])
+    )
     if show_progress:
         print(f"writing {len(everything)} quads to {store.location} …", flush=True)
     write_dataset(store, everything)
@@ -152,7 +154,7 @@ def build(seeds: Path, store: Store, *, iris: Iris | None = None, show_progress:
         registry_triples=len(registry),
         provenance_triples=len(document_quads) - asserted,
         inferred_triples=len(inferred_quads),
-        quads=len(set(everything)),
+        quads=len(everything),
         graphs=len({q.graph_name for q in everything}),
         shapes=count_shapes(inputs.shapes),
         seconds=time.perf_counter() - clock,

@@ -3,16 +3,16 @@ scratch copies of the seeds for the bad-input tests."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from dprk_kg.store import EmbeddedStore
+from dprk_kg.store import EmbeddedStore, ResultFormat
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -31,8 +31,9 @@ def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str
 
 def sorted_dump(store_path: Path) -> list[str]:
     """Every quad of a store as sorted N-Quads lines, to compare stores exactly."""
-    store = ox.Store.read_only(str(store_path))
-    return sorted(ox.serialize(store, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+    out = io.BytesIO()
+    EmbeddedStore(store_path, read_only=True).dump(ResultFormat.N_QUADS, out)
+    return sorted(out.getvalue().decode("utf-8").splitlines())
 
 
 @pytest.fixture(scope="session")
