@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--format", default="table", choices=["table", *QUERY_FORMATS])
     query.set_defaults(run=_query)
 
+    serve = commands.add_parser("serve", parents=[common], help="serve the store over SPARQL 1.1 and linked data")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=4, help="server processes, each with a query executor")
+    serve.add_argument("--timeout", type=float, help="query time limit in seconds (default 30, $DPRK_KG_QUERY_TIMEOUT)")
+    serve.add_argument("--empty", action="store_true", help="start from an empty store if there is none, not a build")
+    serve.set_defaults(run=_serve)
+
     export = commands.add_parser("export", parents=[common], help="dump the dataset with its named graphs")
     export.add_argument("--format", default="trig", choices=list(EXPORT_FORMATS))
     export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
@@ -123,6 +131,24 @@ def _query(args: argparse.Namespace, settings: Settings) -> int:
     output = store.query(sparql, QUERY_FORMATS[args.format], prefixes=prefixes)
     sys.stdout.buffer.write(output.body)
     sys.stdout.flush()
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from dprk_kg.server.config import ServerConfig
+    from dprk_kg.server.wsgi import serve
+
+    store = open_store(settings.store)
+    if not store.exists():
+        if args.empty:
+            store.create_empty()
+        else:
+            print(f"no store at {settings.store}: building it from {settings.seeds} first", flush=True)
+            _build(argparse.Namespace(quiet=False), settings)
+    overrides: dict[str, object] = {"store": settings.store, "base": settings.base}
+    if args.timeout is not None:
+        overrides["query_timeout"] = args.timeout
+    serve(ServerConfig(**overrides), host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

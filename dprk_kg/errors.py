@@ -44,6 +44,12 @@ class StoreError(DprkKgError):
     exit_code = 3
 
 
+class ResultTooLarge(DprkKgError):
+    """A query's serialised result exceeds the configured bound."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True)
 class Violation:
     """One SHACL result, with the evidence that produced the offending node."""

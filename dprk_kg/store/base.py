@@ -83,11 +83,20 @@ class Store(Protocol):
     def select(self, sparql: str, *, prefixes: dict[str, str] | None = None) -> list[dict[str, str]]:
         """Run a SELECT and return rows of plain values (IRIs and literal lexical forms)."""
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update in one transaction."""
+    def update(self, sparql: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
+        """Run a SPARQL update in one transaction, keeping the default graph the merge of the named
+        graphs; ``QueryError`` if it does not parse or writes the default graph directly."""
 
     def dump(self, result_format: ResultFormat, out: BinaryIO) -> None:
         """Write the whole dataset, with its named graphs, in a dataset format (TriG, N-Quads)."""
+
+    def create_empty(self) -> None:
+        """Start an empty store."""
+
+    def exists(self) -> bool: ...
+
+    def version_name(self) -> str:
+        """An identifier of the store's current state, which changes with every write."""
 
     def quad_count(self) -> int: ...
 

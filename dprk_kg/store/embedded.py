@@ -1,8 +1,12 @@
-"""The embedded store: pyoxigraph on disk (RocksDB).
+"""The embedded store: pyoxigraph on disk (RocksDB), in versions behind a symbolic link.
 
-A full build writes a fresh store directory by bulk load and then swaps a symbolic link to it
-(``os.replace`` of a link is atomic), so a failed or killed build leaves the previous store intact and
-readable; the previous version is kept until the next build, so readers that still hold it finish.
+``path`` is a link to ``path.versions/<version>``. A version, once written and closed, is never
+written again: a full build bulk-loads a fresh version; a write (SPARQL update, graph store) checkpoints
+the current version into a new one (hard links, milliseconds), applies the change there in one
+transaction, repairs the default-graph merge, and then swaps the link with ``os.replace`` (atomic). So
+a failed or killed write or build leaves the previous store intact, and readers — possibly in other
+processes, which pyoxigraph allows only on a directory nobody writes — move to the new version at
+their next query. A superseded version is deleted only after a grace period, once readers have left it.
 """
 
 from __future__ import annotations
@@ -12,14 +16,16 @@ import datetime as dt
 import fcntl
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from dprk_kg.errors import QueryError, StoreError
+from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.store.base import Dataset, QueryOutput, ResultFormat, graph_replacement_update
+from dprk_kg.store.merge import FULL_REPAIR, analyse_update, snapshot_query, targeted_repair
 
 RESULTS_FORMATS = {
     ResultFormat.SPARQL_JSON: ox.QueryResultsFormat.JSON,
@@ -35,91 +41,140 @@ RDF_FORMATS = {
     ResultFormat.TRIG: ox.RdfFormat.TRIG,
     ResultFormat.N_QUADS: ox.RdfFormat.N_QUADS,
 }
-KEEP_VERSIONS = 2  # the current store and the one before it
+COMPLETE = ".dprk-kg-complete"  # marks a version that was fully written and closed
+GRACE_SECONDS = float(os.environ.get("DPRK_KG_VERSION_GRACE", "300"))
+LOCK_WAIT_SECONDS = 30.0
 
 
 class EmbeddedStore:
-    """A pyoxigraph store behind a link ``path`` → ``path.versions/<build>``."""
+    """A pyoxigraph store behind a link ``path`` → ``path.versions/<version>``."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         self.location = str(path)
         self.read_only = read_only
         self._store: ox.Store | None = None
+        self._version: Path | None = None
 
     # --- opening ---------------------------------------------------------------------------------
     def exists(self) -> bool:
         return self.path.exists()
 
     @property
+    def versions(self) -> Path:
+        return self.path.parent / f"{self.path.name}.versions"
+
+    def current_version(self) -> Path:
+        if not self.path.exists():
+            raise StoreError(f"no store at {self.path}; run `dprk-kg build` first")
+        return self.path.resolve()
+
+    @property
     def store(self) -> ox.Store:
-        if self._store is None:
-            if not self.path.exists():
-                raise StoreError(f"no store at {self.path}; run `dprk-kg build` first")
+        """A read-only handle on the current version, reopened when the link has moved on. Reads
+        never open a version read-write: versions are written only while they are being made."""
+        version = self.current_version()
+        if self._store is None or version != self._version:
             try:
-                self._store = ox.Store.read_only(str(self.path)) if self.read_only else ox.Store(str(self.path))
+                self._store = ox.Store.read_only(str(version))
             except OSError as error:
                 raise StoreError(f"cannot open the store at {self.path}: {error}") from error
+            self._version = version
         return self._store
 
     def close(self) -> None:
         self._store = None  # pyoxigraph closes the database when the object is dropped
+        self._version = None
 
     # --- writing ---------------------------------------------------------------------------------
     def replace_dataset(self, nquads: Path) -> None:
+        def fill(fresh: Path) -> None:
+            store = ox.Store(str(fresh))
+            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            del store  # closed before anyone else may open the version
+
+        self._new_version(fill)
+
+    def create_empty(self) -> None:
+        """Start an empty store (for a server that is to be filled through its write API)."""
+        def fill(fresh: Path) -> None:
+            store = ox.Store(str(fresh))
+            store.flush()
+            del store
+
+        self._new_version(fill)
+
+    def replace_graphs(self, graphs: Iterable[str], nquads: bytes) -> None:
+        self.update(graph_replacement_update(graphs, nquads))
+
+    def update(self, sparql: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
+        """Apply a SPARQL update as one transaction on a new version, keeping the default graph the
+        merge of the named graphs; the update must name the graphs it writes."""
         if self.read_only:
             raise StoreError("the store is open read-only")
-        versions = self.path.parent / f"{self.path.name}.versions"
-        versions.mkdir(parents=True, exist_ok=True)
-        with _lock(versions / ".lock"):
-            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            fresh = versions / f"{stamp}-{os.getpid()}"
+        effects = analyse_update(sparql, prefixes=prefixes, base_iri=base_iri)
+
+        def apply(fresh: Path) -> None:
+            store = ox.Store(str(fresh))
+            before = _triples(store, effects.graphs) if effects.graphs else set()
             try:
-                new_store = ox.Store(str(fresh))
-                new_store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-                new_store.flush()
-                del new_store
-            except (OSError, SyntaxError) as error:
+                store.update(sparql, prefixes=prefixes or {}, base_iri=base_iri)
+            except SyntaxError as error:
+                raise QueryError(str(error)) from error
+            if effects.graphs is None:
+                store.update(FULL_REPAIR)
+            elif effects.graphs:
+                repair = targeted_repair(before, _triples(store, effects.graphs))
+                if repair:
+                    store.update(repair)
+            store.flush()
+            del store
+
+        self._new_version(apply, from_current=True)
+
+    def _new_version(self, fill: Callable[[Path], None], *, from_current: bool = False) -> None:
+        """Write a version aside with ``fill``, then swap the link to it; on any failure remove it."""
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        self.versions.mkdir(parents=True, exist_ok=True)
+        with _lock(self.versions / ".lock"):
+            self._adopt_legacy_directory()
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            fresh = self.versions / f"{stamp}-{os.getpid()}"
+            try:
+                if from_current:
+                    self.close()
+                    ox.Store.read_only(str(self.current_version())).backup(str(fresh))
+                fill(fresh)
+                (fresh / COMPLETE).touch()
+            except BaseException as error:
                 shutil.rmtree(fresh, ignore_errors=True)
-                raise StoreError(f"bulk load into {fresh} failed: {error}") from error
-            self._adopt_legacy_directory(versions)
+                if isinstance(error, (QueryError, StoreError, KeyboardInterrupt)):
+                    raise
+                raise StoreError(f"writing a new version at {fresh} failed: {error}") from error
             link = self.path.parent / f".{self.path.name}.{os.getpid()}.link"
             with contextlib.suppress(FileNotFoundError):
                 link.unlink()
             link.symlink_to(os.path.relpath(fresh, self.path.parent))
             os.replace(link, self.path)  # the atomic swap
             self.close()
-            _prune(versions, keep=fresh)
+            _prune(self.versions, current=fresh)
 
-    def _adopt_legacy_directory(self, versions: Path) -> None:
+    def _adopt_legacy_directory(self) -> None:
         """A store written as a plain directory (not a link) is moved under versions/ first."""
         if self.path.is_dir() and not self.path.is_symlink():
-            os.replace(self.path, versions / "legacy")
-
-    def replace_graphs(self, graphs: Iterable[str], nquads: bytes) -> None:
-        self.update(graph_replacement_update(graphs, nquads))
-
-    def update(self, sparql: str) -> None:
-        """One SPARQL update request is one transaction in Oxigraph: all of it applies, or none."""
-        if self.read_only:
-            raise StoreError("the store is open read-only")
-        try:
-            self.store.update(sparql)
-        except SyntaxError as error:
-            raise QueryError(str(error)) from error
-        except OSError as error:
-            raise StoreError(str(error)) from error
+            legacy = self.versions / "legacy"
+            os.replace(self.path, legacy)
+            (legacy / COMPLETE).touch()
+            self.path.symlink_to(os.path.relpath(legacy, self.path.parent))
 
     # --- reading ---------------------------------------------------------------------------------
     def query(
-        self,
-        sparql: str,
-        result_format: ResultFormat,
-        *,
-        dataset: Dataset | None = None,
-        prefixes: dict[str, str] | None = None,
+        self, sparql: str, result_format: ResultFormat, *, dataset: Dataset | None = None,
+        prefixes: dict[str, str] | None = None, base_iri: str | None = None, max_bytes: int | None = None,
     ) -> QueryOutput:
-        result = self._run(sparql, dataset, prefixes)
+        result = self._run(sparql, dataset, prefixes, base_iri)
         if isinstance(result, ox.QueryBoolean):
             kind = "boolean"
         elif isinstance(result, ox.QuerySolutions):
@@ -134,24 +189,28 @@ class EmbeddedStore:
             target = RESULTS_FORMATS.get(result_format)
             if target is None:
                 raise QueryError(f"{result_format.media_type} cannot carry SELECT or ASK results")
+        buffer = _BoundedBuffer(max_bytes)
         try:
-            body = result.serialize(format=target)
+            result.serialize(buffer, format=target)
+        except _TooLarge as error:
+            raise ResultTooLarge(f"the result is larger than {max_bytes} bytes; narrow the query or add LIMIT") from error
         except (OSError, ValueError) as error:
             raise StoreError(f"serialising results failed: {error}") from error
-        return QueryOutput(kind, result_format, body or b"")
+        return QueryOutput(kind, result_format, buffer.getvalue())
 
     def select(self, sparql: str, *, prefixes: dict[str, str] | None = None) -> list[dict[str, str]]:
-        result = self._run(sparql, None, prefixes)
+        result = self._run(sparql, None, prefixes, None)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("select() runs SELECT queries only")
         names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            rows.append({name: solution[name].value for name in names if solution[name] is not None})
-        return rows
+        return [{name: solution[name].value for name in names if solution[name] is not None} for solution in result]
 
-    def _run(self, sparql: str, dataset: Dataset | None, prefixes: dict[str, str] | None) -> object:
+    def _run(
+        self, sparql: str, dataset: Dataset | None, prefixes: dict[str, str] | None, base_iri: str | None
+    ) -> object:
         options: dict[str, object] = {"prefixes": prefixes or {}}
+        if base_iri:
+            options["base_iri"] = base_iri
         if dataset is not None and (dataset.default_graphs or dataset.named_graphs):
             options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs] or [ox.DefaultGraph()]
             if dataset.named_graphs:
@@ -179,24 +238,72 @@ class EmbeddedStore:
         for graph in self.store.named_graphs():
             yield graph.value
 
+    def version_name(self) -> str:
+        return self.current_version().name
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _BoundedBuffer:
+    """A bytes sink that refuses to grow past a limit, so a huge result fails early, not late."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            raise _TooLarge
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _triples(store: ox.Store, graphs: Iterable[str]) -> set[str]:
+    data = ox.serialize(store.query(snapshot_query(graphs)), format=ox.RdfFormat.N_TRIPLES)
+    return set(data.decode("utf-8").splitlines())
+
 
 @contextlib.contextmanager
 def _lock(path: Path) -> Iterator[None]:
-    """One build at a time per store: a second one fails fast instead of racing the swap."""
+    """One writer at a time per store; a second waits a while, then fails clearly."""
     with path.open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as error:
-            raise StoreError(f"another build is writing {path.parent}") from error
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as error:
+                if time.monotonic() > deadline:
+                    raise StoreError(f"another build or write is holding {path.parent}; try again later") from error
+                time.sleep(0.05)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _prune(versions: Path, keep: Path) -> None:
-    """Delete all versions but the newest few (the current one and its predecessor)."""
-    candidates = sorted((p for p in versions.iterdir() if p.is_dir()), key=lambda p: p.name)
-    for old in candidates[:-KEEP_VERSIONS]:
-        if old != keep:
-            shutil.rmtree(old, ignore_errors=True)
+def _prune(versions: Path, current: Path) -> None:
+    """Delete what no reader can be using: versions that were never completed (an interrupted build),
+    and complete versions superseded more than the grace period ago — always keeping the current one
+    and the one before it."""
+    complete = sorted((p for p in versions.iterdir() if p.is_dir() and (p / COMPLETE).exists()), key=lambda p: p.name)
+    for candidate in versions.iterdir():
+        if candidate.is_dir() and candidate != current and not (candidate / COMPLETE).exists():
+            shutil.rmtree(candidate, ignore_errors=True)
+    keep = {current, *complete[-2:]}
+    for older, newer in zip(complete, complete[1:], strict=False):
+        if older in keep:
+            continue
+        superseded = (newer / COMPLETE).stat().st_mtime
+        if time.time() - superseded > GRACE_SECONDS:
+            shutil.rmtree(older, ignore_errors=True)

@@ -26,24 +26,25 @@ def nquads(tmp_path: Path, text: str, name: str = "data.nq") -> Path:
 @pytest.fixture
 def store(tmp_path: Path) -> EmbeddedStore:
     store = EmbeddedStore(tmp_path / "var" / "store")
-    store.replace_dataset(nquads(tmp_path, f'<https://example.org/s> <https://example.org/p> "1" <{G}> .\n'))
+    triple = '<https://example.org/s> <https://example.org/p> "1"'
+    store.replace_dataset(nquads(tmp_path, f"{triple} <{G}> .\n{triple} .\n"))  # as a build writes it
     return store
 
 
 def test_replace_swaps_a_link(store: EmbeddedStore) -> None:
     assert store.path.is_symlink()
-    assert store.quad_count() == 1
+    assert store.quad_count() == 2
     assert list(store.graph_names()) == [G]
 
 
 def test_failed_bulk_load_leaves_the_previous_store(store: EmbeddedStore, tmp_path: Path) -> None:
     before = store.path.resolve()
     broken = nquads(tmp_path, "<https://example.org/s> <https://example.org/p> .\n", "broken.nq")
-    with pytest.raises(StoreError, match="bulk load"):
+    with pytest.raises(StoreError, match="writing a new version"):
         store.replace_dataset(broken)
     assert store.path.resolve() == before
     reader = EmbeddedStore(store.path, read_only=True)
-    assert reader.quad_count() == 1
+    assert reader.quad_count() == 2
     assert sorted(p.name for p in (tmp_path / "var" / "store.versions").iterdir() if p.is_dir()) == [before.name]
 
 
@@ -52,18 +53,19 @@ def test_interrupted_build_is_ignored_then_pruned(store: EmbeddedStore, tmp_path
     leftover = versions / "00000000T000000000000Z-1"  # what a killed build leaves behind
     leftover.mkdir()
     (leftover / "garbage").write_text("half-written")
-    assert EmbeddedStore(store.path, read_only=True).quad_count() == 1
+    assert EmbeddedStore(store.path, read_only=True).quad_count() == 2
     two = f'<https://example.org/s> <https://example.org/p> "2" <{G}> .\n'
     store.replace_dataset(nquads(tmp_path, two, "two.nq"))
     assert not leftover.exists()
     assert EmbeddedStore(store.path, read_only=True).select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }") == [{"o": "2"}]
 
 
-def test_one_build_at_a_time(store: EmbeddedStore, tmp_path: Path) -> None:
+def test_one_build_at_a_time(store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("dprk_kg.store.embedded.LOCK_WAIT_SECONDS", 0.2)
     lock = tmp_path / "var" / "store.versions" / ".lock"
     with lock.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        with pytest.raises(StoreError, match="another build"):
+        with pytest.raises(StoreError, match="another build or write"):
             store.replace_dataset(nquads(tmp_path, "", "empty.nq"))
 
 
@@ -94,7 +96,7 @@ def test_replace_graphs_in_one_transaction(store: EmbeddedStore) -> None:
 def test_bad_update_changes_nothing(store: EmbeddedStore) -> None:
     with pytest.raises(QueryError):
         store.update(f"DROP GRAPH <{G}> ; INSERT DATA {{ <https://example.org/a> ")
-    assert store.quad_count() == 1
+    assert store.quad_count() == 2
 
 
 def test_results_format_must_fit_the_query_form(store: EmbeddedStore) -> None:
@@ -109,10 +111,13 @@ def test_results_format_must_fit_the_query_form(store: EmbeddedStore) -> None:
 def test_dataset_restricts_the_default_graph(store: EmbeddedStore) -> None:
     from dprk_kg.store.base import Dataset
 
-    plain = json.loads(store.query("SELECT ?o WHERE { ?s ?p ?o }", ResultFormat.SPARQL_JSON).body)
-    assert plain["results"]["bindings"] == []  # this store's default graph was left empty
-    restricted = store.query("SELECT ?o WHERE { ?s ?p ?o }", ResultFormat.SPARQL_JSON, dataset=Dataset((G,)))
-    assert [b["o"]["value"] for b in json.loads(restricted.body)["results"]["bindings"]] == ["1"]
+    def values(dataset: Dataset | None) -> list[str]:
+        output = store.query("SELECT ?o WHERE { ?s ?p ?o }", ResultFormat.SPARQL_JSON, dataset=dataset)
+        return [b["o"]["value"] for b in json.loads(output.body)["results"]["bindings"]]
+
+    assert values(None) == ["1"]  # the merge
+    assert values(Dataset((G,))) == ["1"]
+    assert values(Dataset((f"{G}-none",))) == []
 
 
 def test_dump_needs_a_dataset_format(store: EmbeddedStore) -> None:
@@ -121,3 +126,54 @@ def test_dump_needs_a_dataset_format(store: EmbeddedStore) -> None:
     out = io.BytesIO()
     store.dump(ResultFormat.TRIG, out)
     assert G.encode() in out.getvalue()
+
+
+def merged(store: EmbeddedStore) -> set[str]:
+    return {r["o"] for r in store.select("SELECT ?o WHERE { ?s ?p ?o }")}
+
+
+def test_updates_keep_the_default_graph_the_merge(store: EmbeddedStore) -> None:
+    store.update(f'INSERT DATA {{ GRAPH <{G}2> {{ <https://example.org/s> <https://example.org/p> "1", "2" }} }}')
+    assert merged(store) == {"1", "2"}
+    store.update(f"DROP GRAPH <{G}2>")
+    assert merged(store) == {"1"}  # "1" is still stated in the first graph
+    store.update(f"WITH <{G}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}")
+    assert merged(store) == set()
+    store.update(
+        f'INSERT {{ GRAPH ?g {{ ?s ?p "3" }} }} WHERE {{ VALUES ?g {{ <{G}> }} BIND (<https://example.org/s> AS ?s) '
+        "BIND (<https://example.org/p> AS ?p) }"
+    )
+    assert merged(store) == {"3"}
+
+
+def test_a_write_to_the_default_graph_is_refused(store: EmbeddedStore) -> None:
+    version = store.version_name()
+    with pytest.raises(QueryError, match="merge of all named graphs"):
+        store.update('INSERT DATA { <https://example.org/a> <https://example.org/b> "x" }')
+    assert store.version_name() == version
+
+
+def test_a_failing_update_changes_nothing(store: EmbeddedStore, tmp_path: Path) -> None:
+    version = store.version_name()
+    with pytest.raises(QueryError):
+        store.update(f'INSERT DATA {{ GRAPH <{G}> {{ <https://example.org/a> <https://example.org/b> "x" }} }} ; '
+                     f"ADD <{G}> TO <{G}3> ; INSERT DATA {{ GRAPH <{G}> {{ <a")
+    assert store.version_name() == version and merged(store) == {"1"}
+    assert sorted(p.name for p in (tmp_path / "var" / "store.versions").iterdir() if p.is_dir()) == [version]
+
+
+def test_writes_go_to_a_new_version_that_readers_follow(store: EmbeddedStore) -> None:
+    reader = EmbeddedStore(store.path, read_only=True)
+    first = reader.version_name()
+    assert merged(reader) == {"1"}
+    store.update(f'INSERT DATA {{ GRAPH <{G}> {{ <https://example.org/s> <https://example.org/p> "9" }} }}')
+    assert reader.version_name() != first
+    assert merged(reader) == {"1", "9"}
+    assert (store.versions / first).is_dir()  # kept for readers still on it
+
+
+def test_result_size_is_bounded(store: EmbeddedStore) -> None:
+    from dprk_kg.errors import ResultTooLarge
+
+    with pytest.raises(ResultTooLarge, match="larger than 10 bytes"):
+        store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", ResultFormat.SPARQL_JSON, max_bytes=10)

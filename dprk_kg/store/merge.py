@@ -1,0 +1,125 @@
+"""Keeping the default graph equal to the RDF merge of the named graphs across writes.
+
+Every triple lives in a named graph (a claim, provenance, the registry …); the default graph is their
+merge, so a fact stated twice counts once. A write therefore names its graphs: an update that would
+write the default graph directly is refused, and after each write the merge is repaired, for just the
+graphs the write touched when they are known, else in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib.plugins.sparql.processor import prepareUpdate
+from rdflib.term import Variable
+
+from dprk_kg.errors import QueryError
+
+DEFAULT_GRAPH_IS_DERIVED = (
+    "this update writes the default graph, which here is the merge of all named graphs and cannot be "
+    "written directly; name a graph (GRAPH <…> { … }, WITH <…>, or ?graph=… on the graph store)"
+)
+
+FULL_REPAIR = """
+DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;
+INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }
+"""
+
+
+@dataclass(frozen=True)
+class UpdateEffects:
+    """Which named graphs an update may change (None: cannot be told before running it)."""
+
+    graphs: frozenset[str] | None
+
+
+def analyse_update(sparql: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> UpdateEffects:
+    """Parse the update (rdflib) to find the graphs it writes; raise ``QueryError`` if it does not
+    parse or would write the default graph."""
+    try:
+        update = prepareUpdate(sparql, initNs=prefixes or {}, base=base_iri)
+    except Exception as error:  # pyparsing's ParseException and rdflib's errors share no base class
+        raise QueryError(f"update does not parse: {error}") from error
+    graphs: set[str] = set()
+    unknown = False
+    for op in update.algebra:
+        name = op.name
+        if name in ("InsertData", "DeleteData", "DeleteWhere"):
+            _refuse_default(_field(op, "triples"))
+            unknown |= _collect(_field(op, "quads") or {}, graphs)
+        elif name == "Modify":
+            target = _field(op, "withClause")
+            for clause in (_field(op, "delete"), _field(op, "insert")):
+                if clause is None:
+                    continue
+                if _field(clause, "triples"):
+                    if target is None:
+                        raise QueryError(DEFAULT_GRAPH_IS_DERIVED)
+                    graphs.add(str(target))
+                unknown |= _collect(_field(clause, "quads") or {}, graphs)
+        elif name in ("Clear", "Drop"):
+            target = _field(op, "graphiri")
+            if target == "DEFAULT":
+                raise QueryError(DEFAULT_GRAPH_IS_DERIVED)
+            if target in ("ALL", "NAMED"):
+                unknown = True
+            else:
+                graphs.add(str(target))
+        elif name in ("Add", "Move", "Copy"):
+            source, target = _field(op, "graph")
+            if target == "DEFAULT":
+                raise QueryError(DEFAULT_GRAPH_IS_DERIVED)
+            graphs.add(str(target))
+            if name == "Move" and source != "DEFAULT":
+                graphs.add(str(source))
+        elif name == "Load":
+            target = _field(op, "graphiri")
+            if target is None:
+                raise QueryError(DEFAULT_GRAPH_IS_DERIVED)
+            graphs.add(str(target))
+    return UpdateEffects(None if unknown else frozenset(graphs))
+
+
+def _field(node: object, key: str) -> object:
+    """A field of rdflib's algebra node, or None (its own ``get`` returns the key when absent)."""
+    return node[key] if key in node else None  # type: ignore[operator, index]
+
+
+def _refuse_default(triples: Iterable[object] | None) -> None:
+    if triples:
+        raise QueryError(DEFAULT_GRAPH_IS_DERIVED)
+
+
+def _collect(quads: dict[object, object], graphs: set[str]) -> bool:
+    """Add the graph IRIs of a quads block; True when one is a variable (graphs unknown)."""
+    unknown = False
+    for graph in quads:
+        if isinstance(graph, Variable):
+            unknown = True
+        else:
+            graphs.add(str(graph))
+    return unknown
+
+
+def snapshot_query(graphs: Iterable[str]) -> str:
+    """CONSTRUCT of the triples of some named graphs (their merge)."""
+    values = " ".join(f"<{g}>" for g in sorted(graphs))
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+
+
+def targeted_repair(before: set[str], after: set[str]) -> str | None:
+    """The update that brings the default graph in line after some named graphs changed from
+    ``before`` to ``after`` (sets of N-Triples lines); None when nothing changed."""
+    added = sorted(after - before)
+    removed = sorted(before - after)
+    parts = []
+    if added:
+        parts.append("INSERT DATA {\n" + "\n".join(added) + "\n}")
+    if removed:
+        rows = "\n".join(f"({line.rstrip(' .')})" for line in removed)
+        parts.append(
+            "DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) {\n" + rows + "\n} "
+            "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+        )
+    return " ;\n".join(parts) or None

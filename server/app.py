@@ -1,0 +1,109 @@
+"""The Flask application factory: configuration first, then one blueprint per concern (protocol,
+graph store, linked data, query page), then cross-cutting behaviour (CORS, access log, errors)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from dprk_kg.server import graph_store, linked_data, protocol, ui
+from dprk_kg.server.config import ServerConfig
+from dprk_kg.server.errors import HttpError, error_response
+from dprk_kg.server.executor import EngineCrashed, QueryTimeout
+from dprk_kg.server.runtime import executor
+
+ACCESS = logging.getLogger("dprk_kg.access")
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type",
+    "Access-Control-Expose-Headers": "Content-Disposition, Location, Link",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def create_app(settings: ServerConfig | None = None) -> Flask:
+    app = Flask(__name__)
+    settings = settings or ServerConfig()
+    app.config["DPRK_KG"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    for blueprint in (protocol.blueprint, graph_store.blueprint, linked_data.blueprint, ui.blueprint):
+        app.register_blueprint(blueprint)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    _configure_access_log()
+
+    @app.before_request
+    def start_clock() -> Response | None:
+        g.started = time.perf_counter()
+        if request.method == "OPTIONS":  # CORS preflight, for every route
+            return Response(status=204)
+        return None
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        response.headers.update(CORS_HEADERS)
+        _log(response)
+        return response
+
+    @app.errorhandler(HttpError)
+    def http_error(error: HttpError) -> Response:
+        return error_response(error.status, error.message, error.headers)
+
+    @app.errorhandler(HTTPException)
+    def werkzeug_error(error: HTTPException) -> Response:
+        messages = {
+            413: f"the request body is larger than the limit of {settings.max_body_bytes} bytes",
+            405: f"method {request.method} is not allowed here",
+            404: f"no such resource: {request.path}",
+        }
+        headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
+        return error_response(error.code or 500, messages.get(error.code or 500, error.description or ""), headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "internal error; the server log has the details")
+
+    return app
+
+
+def healthz() -> Response:
+    """For monitors: 200 when the executor answers and the store opens, 503 otherwise."""
+    try:
+        answer = executor().run({"op": "ping"})
+    except (QueryTimeout, EngineCrashed, Exception) as error:  # noqa: BLE001 (any failure is "unhealthy")
+        return Response(json.dumps({"status": "unavailable", "error": str(error)}), status=503,
+                        mimetype="application/json")
+    return Response(json.dumps({"status": "ok", "store_version": answer.body.decode()}), mimetype="application/json")
+
+
+def _configure_access_log() -> None:
+    if not ACCESS.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        ACCESS.addHandler(handler)
+        ACCESS.setLevel(logging.INFO)
+        ACCESS.propagate = False
+
+
+def _log(response: Response) -> None:
+    """One JSON line per request: what was asked, how it ended, and how long the query took."""
+    started = g.get("started")
+    record = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "method": request.method,
+        "path": request.path,
+        "status": response.status_code,
+        "bytes": response.calculate_content_length(),
+        "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+        "query_ms": g.get("query_ms"),
+        "form": g.get("query_form"),
+        "client": request.headers.get("X-Forwarded-For", request.remote_addr),
+        "agent": request.headers.get("User-Agent"),
+    }
+    ACCESS.info(json.dumps(record, ensure_ascii=False))

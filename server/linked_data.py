@@ -1,0 +1,330 @@
+"""Linked-data pages: every IRI of the dataset dereferences on this server.
+
+The server maps its paths onto the base IRI: ``/id/orang-county`` is
+``https://w3id.org/dprk-kg/id/orang-county``. A request for the thing itself is answered with
+``303 See Other`` to a document about it — ``….html`` for a browser, ``….ttl`` (``.nt``, ``.jsonld``,
+``.rdf``, ``.trig``, ``.nq``) by ``Accept`` — as the W3C "Cool URIs" note describes for slash IRIs.
+Each statement on a page carries its provenance: the claims (status, source, quote), the registry,
+or the reasoner that put it there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, g, redirect, render_template, request
+
+from dprk_kg.namespaces import ONTOLOGY_IRI, base_prefixes
+from dprk_kg.server import negotiation
+from dprk_kg.server.errors import HttpError
+from dprk_kg.server.protocol import execute
+from dprk_kg.server.runtime import config
+from dprk_kg.store import ResultFormat
+
+blueprint = Blueprint("linked_data", __name__)
+
+EXTENSIONS = {
+    ".html": None,
+    ".ttl": ResultFormat.TURTLE,
+    ".nt": ResultFormat.N_TRIPLES,
+    ".jsonld": ResultFormat.JSON_LD,
+    ".rdf": ResultFormat.RDF_XML,
+    ".trig": ResultFormat.TRIG,
+    ".nq": ResultFormat.N_QUADS,
+}
+EXTENSION_OF = {fmt: ext for ext, fmt in EXTENSIONS.items() if fmt is not None}
+SPACES = ("id", "doc", "claim", "activity", "graph", "source", ".well-known/genid")
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+MAX_STATEMENTS = 2000
+MAX_INCOMING = 300
+
+
+@blueprint.route("/ontology", defaults={"space": "", "rest": "ontology"})
+@blueprint.route("/ontology<ext>", defaults={"space": "", "rest": "ontology"})
+def ontology(space: str, rest: str, ext: str = "") -> Response:
+    return resource(space, rest + ext)
+
+
+def resource(space: str, rest: str) -> Response:
+    path = f"{space}/{rest}" if space else rest
+    stem, extension = _split_extension(path)
+    iri = ONTOLOGY_IRI if stem == "ontology" else config().base + stem
+    if extension is None:
+        return _see_other(stem)
+    fmt = EXTENSIONS[extension]
+    description = describe(iri)
+    if description.empty:
+        raise HttpError(404, f"nothing is known about <{iri}>")
+    if fmt is None:
+        html = render_template("resource.html", d=description, local=local_href, base=config().base)
+        return Response(html, mimetype="text/html")
+    body = description.serialise(fmt)
+    response = Response(body, mimetype=fmt.media_type)
+    response.headers["Link"] = f'<{iri}>; rel="describes"'
+    return response
+
+
+for _space in SPACES:
+    blueprint.add_url_rule(
+        f"/{_space}/<path:rest>", f"resource_{_space.replace('/', '_').replace('.', '')}", resource,
+        defaults={"space": _space},
+    )
+
+
+def _split_extension(path: str) -> tuple[str, str | None]:
+    for extension in EXTENSIONS:
+        if path.endswith(extension):
+            return path[: -len(extension)], extension
+    return path, None
+
+
+def _see_other(stem: str) -> Response:
+    accept = request.headers.get("Accept")
+    if negotiation.prefers_html(accept) or not accept:
+        target = f"/{stem}.html"
+    else:
+        try:
+            fmt = negotiation.choose("graph", accept)
+        except negotiation.NotAcceptable as error:
+            raise HttpError(406, str(error) + ", text/html") from error
+        target = f"/{stem}{EXTENSION_OF[fmt]}"
+    response = redirect(target, code=303)
+    response.vary.add("Accept")
+    return response
+
+
+def local_href(iri: str) -> str:
+    """Where an IRI is shown on this server: its local path for dataset IRIs, else itself."""
+    base = config().base
+    if iri.startswith(ONTOLOGY_IRI):
+        return "/ontology.html" + iri[len(ONTOLOGY_IRI):]
+    if iri.startswith(base):
+        return "/" + iri[len(base):] + ".html"
+    return iri
+
+
+# --- description ------------------------------------------------------------------------------
+
+
+@dataclass
+class Provenance:
+    kind: str  # claim, registry, inferred, ontology, provenance, shapes, build, other
+    graph: str
+    status: str = ""
+    source: str = ""
+    quote: str = ""
+
+
+@dataclass
+class Statement:
+    predicate: str
+    value: dict[str, str]  # SPARQL JSON term
+    provenance: list[Provenance] = field(default_factory=list)
+
+
+@dataclass
+class Description:
+    iri: str
+    statements: list[Statement]
+    incoming: list[tuple[str, str]]
+    labels: dict[str, str]
+    claim: dict[str, str] | None = None
+    asserts: list[tuple[dict[str, str], str, dict[str, str]]] = field(default_factory=list)
+    document_text: str | None = None
+    document_claims: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.statements and not self.incoming and not self.asserts
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri) or _short(iri)
+
+    @property
+    def title(self) -> str:
+        return self.labels.get(self.iri) or _short(self.iri)
+
+    def values(self, predicate: str) -> list[dict[str, str]]:
+        return [s.value for s in self.statements if s.predicate == predicate]
+
+    def grouped(self) -> list[tuple[str, list[Statement]]]:
+        groups: dict[str, list[Statement]] = defaultdict(list)
+        for statement in self.statements:
+            groups[statement.predicate].append(statement)
+        order = {RDF_TYPE: 0, RDFS_LABEL: 1}
+        return sorted(groups.items(), key=lambda item: (order.get(item[0], 2), self.label(item[0]).lower()))
+
+    def highlighted_text(self) -> list[tuple[str, str | None]]:
+        """The document text cut into (text, claim id or None) pieces, evidence spans marked."""
+        text = self.document_text or ""
+        spans = sorted({(int(c["start"]), int(c["end"]), c["id"]) for c in self.document_claims})
+        pieces: list[tuple[str, str | None]] = []
+        cursor = 0
+        for start, end, claim_id in spans:
+            if start < cursor:
+                continue  # overlapping evidence: the first span is shown
+            pieces.append((text[cursor:start], None))
+            pieces.append((text[start:end], claim_id))
+            cursor = end
+        pieces.append((text[cursor:], None))
+        return pieces
+
+    def serialise(self, fmt: ResultFormat) -> bytes:
+        subject = ox.NamedNode(self.iri)
+        quads: list[ox.Quad] = []
+        for statement in self.statements:
+            for provenance in statement.provenance or [Provenance("other", "")]:
+                graph = ox.NamedNode(provenance.graph) if provenance.graph else ox.DefaultGraph()
+                quads.append(ox.Quad(subject, ox.NamedNode(statement.predicate), _term(statement.value), graph))
+        for s, p, o in self.asserts:
+            quads.append(ox.Quad(_term(s), ox.NamedNode(p), _term(o), subject))
+        for s, p in self.incoming:
+            quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), subject))
+        if fmt in (ResultFormat.TRIG, ResultFormat.N_QUADS):
+            data = quads
+        else:
+            data = list(dict.fromkeys(q.triple for q in quads))
+        from dprk_kg.store.embedded import RDF_FORMATS
+
+        return ox.serialize(data, format=RDF_FORMATS[fmt], prefixes=_prefixes() if fmt in (ResultFormat.TURTLE, ResultFormat.TRIG) else None)
+
+
+def describe(iri: str) -> Description:
+    settings = config()
+    outgoing = _select(
+        f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} LIMIT {MAX_STATEMENTS}"
+    )
+    incoming = _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER (isIRI(?s)) }} LIMIT {MAX_INCOMING}")
+    statements: dict[tuple[str, str], Statement] = {}
+    graphs: set[str] = set()
+    for row in outgoing:
+        key = (row["p"]["value"], json.dumps(row["o"], sort_keys=True))
+        statement = statements.setdefault(key, Statement(row["p"]["value"], row["o"]))
+        statement.provenance.append(Provenance(_graph_kind(row["g"]["value"], settings.base), row["g"]["value"]))
+        graphs.add(row["g"]["value"])
+    claim_info = _claims(sorted(g for g in graphs if _graph_kind(g, settings.base) == "claim"))
+    for statement in statements.values():
+        for provenance in statement.provenance:
+            info = claim_info.get(provenance.graph)
+            if info:
+                provenance.status, provenance.source, provenance.quote = info["status"], info["source"], info["quote"]
+    description = Description(
+        iri=iri,
+        statements=sorted(statements.values(), key=lambda s: (s.predicate, s.value.get("value", ""))),
+        incoming=[(r["s"]["value"], r["p"]["value"]) for r in incoming],
+        labels={},
+    )
+    if _graph_kind(iri, settings.base) == "claim":
+        description.claim = _claims([iri]).get(iri)
+        description.asserts = [
+            (r["s"], r["p"]["value"], r["o"]) for r in _select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+        ]
+    texts = description.values("https://schema.org/text")
+    if texts:
+        description.document_text = texts[0]["value"]
+        description.document_claims = [
+            {k: v["value"] for k, v in row.items()}
+            for row in _select(
+                "PREFIX dkg: <https://w3id.org/dprk-kg/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#> "
+                "PREFIX prov: <http://www.w3.org/ns/prov#> "
+                f"SELECT ?claim ?id ?start ?end WHERE {{ ?claim prov:wasDerivedFrom <{iri}> ; dkg:claimId ?id ; "
+                "dkg:evidence/oa:hasSelector [ oa:start ?start ; oa:end ?end ] } ORDER BY ?start"
+            )
+        ]
+    description.labels = _labels(description)
+    return description
+
+
+def _graph_kind(graph: str, base: str) -> str:
+    for prefix, kind in (
+        ("claim/", "claim"), ("graph/provenance/", "provenance"), ("graph/registry", "registry"),
+        ("graph/inferred", "inferred"), ("graph/ontology", "ontology"), ("graph/shapes", "shapes"),
+        ("graph/build", "build"),
+    ):
+        if graph.startswith(base + prefix):
+            return kind
+    return "other"
+
+
+def _claims(graphs: list[str]) -> dict[str, dict[str, str]]:
+    if not graphs:
+        return {}
+    values = " ".join(f"<{c}>" for c in graphs)
+    rows = _select(
+        "PREFIX dkg: <https://w3id.org/dprk-kg/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#> "
+        "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?claim ?status ?source ?agent ?quote ?document ?modality ?hedge ?basis WHERE { "
+        f"VALUES ?claim {{ {values} }} ?claim dkg:epistemicStatus/rdfs:label ?status ; "
+        "prov:wasAttributedTo ?agent ; prov:wasDerivedFrom ?document ; dkg:evidence/oa:hasSelector/oa:exact ?quote . "
+        "?agent rdfs:label ?source FILTER (LANG(?source) = 'en') "
+        "OPTIONAL { ?claim dkg:modality/rdfs:label ?modality } OPTIONAL { ?claim dkg:hedge ?hedge } "
+        "OPTIONAL { ?claim dkg:basis ?basis } }"
+    )
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
+        info = {k: v["value"] for k, v in row.items()}
+        claim = info["claim"]
+        if claim in found:
+            found[claim]["quote"] += " … " + info["quote"]
+        else:
+            found[claim] = info
+    return found
+
+
+def _labels(description: Description) -> dict[str, str]:
+    iris = {description.iri}
+    for statement in description.statements:
+        iris.add(statement.predicate)
+        if statement.value["type"] == "uri":
+            iris.add(statement.value["value"])
+        iris.update(p.graph for p in statement.provenance)
+    for s, p in description.incoming:
+        iris.update((s, p))
+    for s, p, o in description.asserts:
+        iris.add(p)
+        iris.update(t["value"] for t in (s, o) if t["type"] == "uri")
+    labels: dict[str, str] = {}
+    ordered = sorted(iris)
+    for start in range(0, len(ordered), 400):
+        values = " ".join(f"<{i}>" for i in ordered[start : start + 400])
+        for row in _select(
+            f"SELECT ?x ?label WHERE {{ VALUES ?x {{ {values} }} ?x <{RDFS_LABEL}> ?label "
+            "FILTER (LANG(?label) = 'en' || LANG(?label) = '') }"
+        ):
+            labels.setdefault(row["x"]["value"], row["label"]["value"])
+    return labels
+
+
+def _select(sparql: str) -> list[dict[str, dict[str, str]]]:
+    answer = execute({"op": "query", "sparql": sparql, "format": ResultFormat.SPARQL_JSON.name})
+    g.query_ms = round(getattr(g, "query_ms", 0) + answer.engine_ms, 2)
+    return json.loads(answer.body)["results"]["bindings"]
+
+
+def _term(value: dict[str, str]) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if value["type"] == "uri":
+        return ox.NamedNode(value["value"])
+    if value["type"] == "bnode":
+        return ox.BlankNode(value["value"])
+    if "xml:lang" in value:
+        return ox.Literal(value["value"], language=value["xml:lang"])
+    if "datatype" in value:
+        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+    return ox.Literal(value["value"])
+
+
+def _short(iri: str) -> str:
+    prefixes = _prefixes()
+    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    name = next(p for p, ns in prefixes.items() if ns == best)
+    return f"{name}:{iri[len(best):]}"
+
+
+def _prefixes() -> dict[str, str]:
+    return base_prefixes(config().base)

@@ -1,0 +1,195 @@
+"""The SPARQL 1.1 Protocol: queries on /sparql, updates on /update.
+
+Queries are checked before they reach the engine (nesting depth, SERVICE allow-list, the query form
+for content negotiation) and run in the worker's executor process. Updates need the operator's bearer
+token and run as one copy-on-write transaction on the store.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+
+from flask import Blueprint, Response, g, render_template, request
+
+from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
+from dprk_kg.namespaces import base_prefixes
+from dprk_kg.server import negotiation, sparql_text
+from dprk_kg.server.errors import HttpError
+from dprk_kg.server.executor import EngineCrashed, QueryTimeout
+from dprk_kg.server.runtime import config, executor, writable_store
+from dprk_kg.server.service_description import service_description
+from dprk_kg.server.examples import examples
+
+blueprint = Blueprint("protocol", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+KIND_OF_FORM = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    if request.method == "GET":
+        queries = request.args.getlist("query")
+        if not queries:
+            if request.args.getlist("update"):
+                raise HttpError(400, "updates are sent by POST to /update, not to /sparql")
+            return _describe_or_page()
+        params = request.args
+    else:
+        queries, params = _posted(SPARQL_QUERY, "query")
+        if request.form.getlist("update") or request.mimetype == SPARQL_UPDATE:
+            raise HttpError(400, "updates are sent by POST to /update, not to /sparql")
+    if len(queries) != 1:
+        raise HttpError(400, "give exactly one query (the request has %d)" % len(queries))
+    return run_query(
+        queries[0],
+        default_graphs=params.getlist("default-graph-uri"),
+        named_graphs=params.getlist("named-graph-uri"),
+        format_parameter=params.get("format"),
+        download=params.get("download") is not None,
+    )
+
+
+def run_query(
+    text: str, *, default_graphs: list[str], named_graphs: list[str], format_parameter: str | None, download: bool
+) -> Response:
+    settings = config()
+    if not text.strip():
+        raise HttpError(400, "the query is empty")
+    depth = sparql_text.max_nesting(text)
+    if depth > settings.max_nesting:
+        raise HttpError(400, f"the query nests groups {depth} deep; this endpoint accepts at most {settings.max_nesting}")
+    form = sparql_text.form(text)
+    if form == "UPDATE":
+        raise HttpError(400, "this is an update; send it by POST to /update")
+    for target in sparql_text.service_targets(text):
+        if target not in {f"<{s}>" for s in settings.allowed_services}:
+            raise HttpError(
+                403, f"federated query (SERVICE {target}) is not allowed on this endpoint; the operator can allow "
+                "endpoints with DPRK_KG_ALLOWED_SERVICES",
+            )
+    kind = KIND_OF_FORM.get(form or "", "solutions")
+    try:
+        chosen = negotiation.choose(kind, request.headers.get("Accept"), format_parameter)
+    except negotiation.UnknownFormat as error:
+        raise HttpError(400, str(error)) from error
+    except negotiation.NotAcceptable as error:
+        raise HttpError(406, str(error)) from error
+    job = {
+        "op": "query",
+        "sparql": text,
+        "format": chosen.name,
+        "dataset": (tuple(default_graphs), tuple(named_graphs)) if default_graphs or named_graphs else None,
+        "prefixes": base_prefixes(settings.base),
+        "base_iri": request.base_url,
+    }
+    answer = execute(job)
+    g.query_ms = round(answer.engine_ms, 2)
+    g.query_form = form
+    response = Response(answer.body, mimetype=chosen.media_type)
+    if chosen.media_type.startswith("text/"):
+        response.mimetype_params["charset"] = "utf-8"
+    response.vary.add("Accept")
+    if download:
+        extension = next((k for k, v in negotiation.SHORT_NAMES.items() if v is chosen), "txt")
+        response.headers["Content-Disposition"] = f'attachment; filename="results.{extension}"'
+    return response
+
+
+def execute(job: dict[str, object]):  # noqa: ANN201 (the executor's Answer)
+    try:
+        return executor().run(job)
+    except QueryError as error:
+        raise HttpError(400, f"query error: {error}") from error
+    except ResultTooLarge as error:
+        raise HttpError(400, str(error)) from error
+    except QueryTimeout as error:
+        raise HttpError(503, str(error), {"Retry-After": "10"}) from error
+    except EngineCrashed as error:
+        raise HttpError(500, str(error)) from error
+    except StoreError as error:
+        raise HttpError(503, f"the store is not available: {error}") from error
+
+
+@blueprint.route("/update", methods=["POST"])
+def update() -> Response:
+    settings = config()
+    authorise_write()
+    updates, params = _posted(SPARQL_UPDATE, "update")
+    if request.form.getlist("query"):
+        raise HttpError(400, "queries are sent to /sparql, not /update")
+    if len(updates) != 1:
+        raise HttpError(400, "give exactly one update (the request has %d)" % len(updates))
+    text = updates[0]
+    using, using_named = params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri")
+    if (using or using_named) and sparql_text.declares_dataset(text):
+        raise HttpError(400, "the request gives using-graph-uri/using-named-graph-uri and the update has USING or WITH")
+    if sparql_text.max_nesting(text) > settings.max_nesting:
+        raise HttpError(400, f"the update nests deeper than {settings.max_nesting}")
+    for source in sparql_text.load_sources(text):
+        if source not in {f"<{s}>" for s in settings.allowed_loads}:
+            raise HttpError(403, f"LOAD {source} is not allowed; the operator can allow sources with DPRK_KG_ALLOWED_LOADS")
+    text = sparql_text.with_using(text, using, using_named)
+    started = time.perf_counter()
+    try:
+        writable_store().update(text, prefixes=base_prefixes(settings.base), base_iri=request.base_url)
+    except QueryError as error:
+        raise HttpError(400, f"update error: {error}") from error
+    except StoreError as error:
+        raise HttpError(503, f"the update was not applied: {error}") from error
+    g.query_ms = round((time.perf_counter() - started) * 1000, 2)
+    g.query_form = "UPDATE"
+    return Response(status=204)
+
+
+def authorise_write() -> None:
+    """Writes need the bearer token the operator set; with none set they are disabled."""
+    token = config().write_token
+    if token is None:
+        raise HttpError(403, "writes are disabled on this endpoint (the operator has set no write token)")
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise HttpError(401, "writes need the operator's token: Authorization: Bearer <token>",
+                        {"WWW-Authenticate": 'Bearer realm="dprk-kg"'})
+
+
+def _posted(direct_type: str, field: str) -> tuple[list[str], object]:
+    """The operation text(s) of a POST, from a form or a direct body; protocol errors are 4xx."""
+    mimetype = request.mimetype
+    charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    if mimetype == FORM:
+        return request.form.getlist(field), _merged_params()
+    if mimetype == direct_type:
+        if charset.replace("-", "") != "utf8":
+            raise HttpError(415, f"the {direct_type} body must be UTF-8, not {charset}")
+        try:
+            body = request.get_data().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise HttpError(400, f"the body is not valid UTF-8: {error}") from error
+        return [body], request.args
+    if not mimetype:
+        raise HttpError(400, f"a POST needs a Content-Type: {FORM} or {direct_type}")
+    raise HttpError(415, f"unsupported Content-Type {mimetype}; use {FORM} or {direct_type}")
+
+
+def _merged_params():  # noqa: ANN202
+    from werkzeug.datastructures import CombinedMultiDict
+
+    return CombinedMultiDict([request.args, request.form])
+
+
+def _describe_or_page() -> Response:
+    if negotiation.prefers_html(request.headers.get("Accept")):
+        return Response(render_template("query.html", examples=examples()), mimetype="text/html")
+    try:
+        chosen = negotiation.choose("graph", request.headers.get("Accept"), request.args.get("format"))
+    except (negotiation.NotAcceptable, negotiation.UnknownFormat) as error:
+        raise HttpError(406, str(error)) from error
+    body = service_description(request.url_root.rstrip("/"), chosen)
+    response = Response(body, mimetype=chosen.media_type)
+    response.vary.add("Accept")
+    return response

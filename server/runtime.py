@@ -1,0 +1,46 @@
+"""Per-process resources of a server worker: its query executor and its writable store handle.
+
+gunicorn forks workers after the app is created, so these are made lazily in the process that uses
+them, never inherited across a fork.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import current_app
+
+from dprk_kg.server.config import ServerConfig
+from dprk_kg.server.executor import Executor
+from dprk_kg.store import EmbeddedStore
+
+_per_process: dict[str, object] = {}
+
+
+def config() -> ServerConfig:
+    return current_app.config["DPRK_KG"]
+
+
+def executor() -> Executor:
+    key = f"executor-{os.getpid()}-{id(current_app)}"
+    if key not in _per_process:
+        settings = config()
+        _per_process[key] = Executor(
+            settings.store, timeout=settings.query_timeout, max_result_bytes=settings.max_result_bytes
+        )
+    return _per_process[key]  # type: ignore[return-value]
+
+
+def writable_store() -> EmbeddedStore:
+    key = f"store-{os.getpid()}-{id(current_app)}"
+    if key not in _per_process:
+        _per_process[key] = EmbeddedStore(Path(config().store))
+    return _per_process[key]  # type: ignore[return-value]
+
+
+def close_all() -> None:
+    for resource in _per_process.values():
+        if isinstance(resource, Executor):
+            resource.close()
+    _per_process.clear()

@@ -1,0 +1,96 @@
+"""Real servers for the HTTP tests: ``dprk-kg serve`` started as a separate process on a free port
+of 127.0.0.1, waited for on /healthz, and stopped at the end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+TOKEN = "test-write-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    store: Path
+    process: subprocess.Popen[str]
+    log: Path
+    token: str | None = None
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(
+    store: Path, log: Path, *, token: str | None = None, empty: bool = False, workers: int = 2,
+    env: dict[str, str] | None = None, timeout: float | None = None,
+) -> Server:
+    port = free_port()
+    command = [sys.executable, "-m", "dprk_kg.cli", "serve", "--store", str(store), "--port", str(port),
+               "--workers", str(workers)]
+    if empty:
+        command.append("--empty")
+    if timeout is not None:
+        command += ["--timeout", str(timeout)]
+    environment = {**os.environ, **(env or {})}
+    environment.pop("DPRK_KG_WRITE_TOKEN", None)
+    if token:
+        environment["DPRK_KG_WRITE_TOKEN"] = token
+    handle = log.open("w")
+    process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, text=True, env=environment)
+    server = Server(f"http://127.0.0.1:{port}", store, process, log, token)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited: {log.read_text()}")
+        try:
+            if requests.get(f"{server.url}/healthz", timeout=2).status_code == 200:
+                return server
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"the server did not start: {log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The seeds' store, served read-only (no write token)."""
+    running = start_server(built_store, tmp_path_factory.mktemp("logs") / "server.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """An empty store served with writes enabled by a bearer token; one per test module."""
+    directory = tmp_path_factory.mktemp("writable")
+    running = start_server(directory / "store", directory / "server.log", token=TOKEN, empty=True)
+    yield running
+    running.stop()
