@@ -7,11 +7,12 @@ Exit codes: 0 success; 1 the data does not conform (SHACL violations or failed i
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
 from dprk_kg import __version__
-from dprk_kg.errors import DprkKgError, QueryError
+from dprk_kg.errors import DprkKgError, QueryError, StoreError
 from dprk_kg.namespaces import base_prefixes
 from dprk_kg.results import render_table
 from dprk_kg.settings import Settings
@@ -138,13 +139,31 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from dprk_kg.server.config import ServerConfig
     from dprk_kg.server.wsgi import serve
 
-    store = open_store(settings.store)
-    if not store.exists():
+    if not open_store(settings.store).exists():
+        # In a child process: RocksDB starts background threads, and gunicorn's workers, forked from
+        # this process, would inherit its state without the threads and hang on their first write.
         if args.empty:
-            store.create_empty()
+            command = [
+                "-c",
+                "import sys; from pathlib import Path; from dprk_kg.store import EmbeddedStore; "
+                "EmbeddedStore(Path(sys.argv[1])).create_empty()",
+                settings.store,
+            ]
         else:
             print(f"no store at {settings.store}: building it from {settings.seeds} first", flush=True)
-            _build(argparse.Namespace(quiet=False), settings)
+            command = [
+                "-m",
+                "dprk_kg.cli",
+                "build",
+                "--store",
+                settings.store,
+                "--seeds",
+                str(settings.seeds),
+                "--base",
+                settings.base,
+            ]
+        if subprocess.run([sys.executable, *command], check=False).returncode != 0:
+            raise StoreError(f"could not create the store at {settings.store}")
     overrides: dict[str, object] = {"store": settings.store, "base": settings.base}
     if args.timeout is not None:
         overrides["query_timeout"] = args.timeout

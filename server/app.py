@@ -8,14 +8,13 @@ import logging
 import sys
 import time
 
-from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
-
 from dprk_kg.server import graph_store, linked_data, protocol, ui
 from dprk_kg.server.config import ServerConfig
 from dprk_kg.server.errors import HttpError, error_response
 from dprk_kg.server.executor import EngineCrashed, QueryTimeout
 from dprk_kg.server.runtime import executor
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
 
 ACCESS = logging.getLogger("dprk_kg.access")
 CORS_HEADERS = {
@@ -76,9 +75,10 @@ def healthz() -> Response:
     """For monitors: 200 when the executor answers and the store opens, 503 otherwise."""
     try:
         answer = executor().run({"op": "ping"})
-    except (QueryTimeout, EngineCrashed, Exception) as error:  # noqa: BLE001 (any failure is "unhealthy")
-        return Response(json.dumps({"status": "unavailable", "error": str(error)}), status=503,
-                        mimetype="application/json")
+    except (QueryTimeout, EngineCrashed, Exception) as error:
+        return Response(
+            json.dumps({"status": "unavailable", "error": str(error)}), status=503, mimetype="application/json"
+        )
     return Response(json.dumps({"status": "ok", "store_version": answer.body.decode()}), mimetype="application/json")
 
 

@@ -29,7 +29,8 @@ class ServerConfig:
     query_timeout: float = field(default_factory=lambda: float(os.environ.get("DPRK_KG_QUERY_TIMEOUT", "30")))
     max_body_bytes: int = field(default_factory=lambda: int(os.environ.get("DPRK_KG_MAX_BODY", str(1 << 20))))
     max_result_bytes: int = field(default_factory=lambda: int(os.environ.get("DPRK_KG_MAX_RESULT", str(64 << 20))))
-    max_nesting: int = 256
+    # pyoxigraph 0.5.13 segfaults near 2,500 nested groups; real queries stay far below this
+    max_nesting: int = field(default_factory=lambda: int(os.environ.get("DPRK_KG_MAX_NESTING", "256")))
     write_token: str | None = field(default_factory=_token)
     allowed_services: tuple[str, ...] = field(default_factory=lambda: _words("DPRK_KG_ALLOWED_SERVICES"))
     allowed_loads: tuple[str, ...] = field(default_factory=lambda: _words("DPRK_KG_ALLOWED_LOADS"))

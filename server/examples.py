@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dprk_kg.competency import read_queries
 from dprk_kg.server.runtime import config
+
+from dprk_kg.competency import read_queries
 
 TEST_HEADERS = ("# columns:", "# expect")
 

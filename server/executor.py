@@ -55,7 +55,7 @@ def send(stream: IO[bytes], message: Any) -> None:
 def receive(stream: IO[bytes]) -> Any:
     header = _read_exactly(stream, HEADER.size)
     (size,) = HEADER.unpack(header)
-    return pickle.loads(_read_exactly(stream, size))  # noqa: S301 (our own child process)
+    return pickle.loads(_read_exactly(stream, size))
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes:
@@ -85,7 +85,9 @@ class Executor:
         self._owner = os.getpid()
         self._child = subprocess.Popen(
             [sys.executable, "-m", "dprk_kg.server.executor_child", self.store],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
         )
         return self._child
 

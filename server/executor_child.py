@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.server.executor import receive, send
+
+from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.store import EmbeddedStore, ResultFormat
 from dprk_kg.store.base import Dataset
 
@@ -26,8 +27,12 @@ def main(store_path: str) -> None:
                 continue
             dataset = Dataset(*job["dataset"]) if job.get("dataset") else None
             output = store.query(
-                job["sparql"], ResultFormat[job["format"]], dataset=dataset, prefixes=job.get("prefixes"),
-                base_iri=job.get("base_iri"), max_bytes=job.get("max_bytes"),
+                job["sparql"],
+                ResultFormat[job["format"]],
+                dataset=dataset,
+                prefixes=job.get("prefixes"),
+                base_iri=job.get("base_iri"),
+                max_bytes=job.get("max_bytes"),
             )
             send(stdout, {"ok": True, "kind": output.kind, "body": output.body})
         except (QueryError, StoreError, ResultTooLarge) as error:

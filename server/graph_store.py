@@ -12,13 +12,13 @@ import time
 import uuid
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, g, request
-
-from dprk_kg.errors import QueryError, StoreError
 from dprk_kg.server import negotiation
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.protocol import authorise_write, execute
 from dprk_kg.server.runtime import writable_store
+from flask import Blueprint, Response, g, request
+
+from dprk_kg.errors import QueryError, StoreError
 from dprk_kg.store import ResultFormat
 
 blueprint = Blueprint("graph_store", __name__)
@@ -72,10 +72,10 @@ def _target() -> str | None:
         return request.base_url
     has_default = "default" in request.args
     graphs = request.args.getlist("graph")
-    if has_default and graphs or len(graphs) > 1:
+    if (has_default and graphs) or len(graphs) > 1:
         raise HttpError(400, "give either ?default or one ?graph=IRI")
     if graphs:
-        if not graphs[0] or any(c in graphs[0] for c in "<> \"{}|\\^`"):
+        if not graphs[0] or any(c in graphs[0] for c in '<> "{}|\\^`'):
             raise HttpError(400, f"not an IRI: {graphs[0]!r}")
         return graphs[0]
     if has_default:
@@ -103,8 +103,9 @@ def _read(graph: str | None) -> Response:
 
 
 def _exists(graph: str) -> bool:
-    answer = execute({"op": "query", "sparql": f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-                      "format": ResultFormat.SPARQL_JSON.name})
+    answer = execute(
+        {"op": "query", "sparql": f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", "format": ResultFormat.SPARQL_JSON.name}
+    )
     return b"true" in answer.body
 
 

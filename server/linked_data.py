@@ -15,13 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, g, redirect, render_template, request
-
-from dprk_kg.namespaces import ONTOLOGY_IRI, base_prefixes
 from dprk_kg.server import negotiation
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.protocol import execute
 from dprk_kg.server.runtime import config
+from flask import Blueprint, Response, g, redirect, render_template, request
+
+from dprk_kg.namespaces import ONTOLOGY_IRI, base_prefixes
 from dprk_kg.store import ResultFormat
 
 blueprint = Blueprint("linked_data", __name__)
@@ -70,7 +70,9 @@ def resource(space: str, rest: str) -> Response:
 
 for _space in SPACES:
     blueprint.add_url_rule(
-        f"/{_space}/<path:rest>", f"resource_{_space.replace('/', '_').replace('.', '')}", resource,
+        f"/{_space}/<path:rest>",
+        f"resource_{_space.replace('/', '_').replace('.', '')}",
+        resource,
         defaults={"space": _space},
     )
 
@@ -101,9 +103,9 @@ def local_href(iri: str) -> str:
     """Where an IRI is shown on this server: its local path for dataset IRIs, else itself."""
     base = config().base
     if iri.startswith(ONTOLOGY_IRI):
-        return "/ontology.html" + iri[len(ONTOLOGY_IRI):]
+        return "/ontology.html" + iri[len(ONTOLOGY_IRI) :]
     if iri.startswith(base):
-        return "/" + iri[len(base):] + ".html"
+        return "/" + iri[len(base) :] + ".html"
     return iri
 
 
@@ -190,14 +192,16 @@ class Description:
             data = list(dict.fromkeys(q.triple for q in quads))
         from dprk_kg.store.embedded import RDF_FORMATS
 
-        return ox.serialize(data, format=RDF_FORMATS[fmt], prefixes=_prefixes() if fmt in (ResultFormat.TURTLE, ResultFormat.TRIG) else None)
+        return ox.serialize(
+            data,
+            format=RDF_FORMATS[fmt],
+            prefixes=_prefixes() if fmt in (ResultFormat.TURTLE, ResultFormat.TRIG) else None,
+        )
 
 
 def describe(iri: str) -> Description:
     settings = config()
-    outgoing = _select(
-        f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} LIMIT {MAX_STATEMENTS}"
-    )
+    outgoing = _select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} LIMIT {MAX_STATEMENTS}")
     incoming = _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER (isIRI(?s)) }} LIMIT {MAX_INCOMING}")
     statements: dict[tuple[str, str], Statement] = {}
     graphs: set[str] = set()
@@ -221,7 +225,8 @@ def describe(iri: str) -> Description:
     if _graph_kind(iri, settings.base) == "claim":
         description.claim = _claims([iri]).get(iri)
         description.asserts = [
-            (r["s"], r["p"]["value"], r["o"]) for r in _select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+            (r["s"], r["p"]["value"], r["o"])
+            for r in _select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
         ]
     texts = description.values("https://schema.org/text")
     if texts:
@@ -241,8 +246,12 @@ def describe(iri: str) -> Description:
 
 def _graph_kind(graph: str, base: str) -> str:
     for prefix, kind in (
-        ("claim/", "claim"), ("graph/provenance/", "provenance"), ("graph/registry", "registry"),
-        ("graph/inferred", "inferred"), ("graph/ontology", "ontology"), ("graph/shapes", "shapes"),
+        ("claim/", "claim"),
+        ("graph/provenance/", "provenance"),
+        ("graph/registry", "registry"),
+        ("graph/inferred", "inferred"),
+        ("graph/ontology", "ontology"),
+        ("graph/shapes", "shapes"),
         ("graph/build", "build"),
     ):
         if graph.startswith(base + prefix):
@@ -323,7 +332,7 @@ def _short(iri: str) -> str:
     if best is None:
         return iri
     name = next(p for p, ns in prefixes.items() if ns == best)
-    return f"{name}:{iri[len(best):]}"
+    return f"{name}:{iri[len(best) :]}"
 
 
 def _prefixes() -> dict[str, str]:

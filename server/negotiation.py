@@ -17,14 +17,23 @@ DATASET = (ResultFormat.TRIG, ResultFormat.N_QUADS)
 OFFERS = {"solutions": SOLUTIONS, "boolean": BOOLEAN, "graph": GRAPH + DATASET}
 
 SHORT_NAMES = {
-    "json": ResultFormat.SPARQL_JSON, "srj": ResultFormat.SPARQL_JSON,
-    "xml": ResultFormat.SPARQL_XML, "srx": ResultFormat.SPARQL_XML,
-    "csv": ResultFormat.CSV, "tsv": ResultFormat.TSV,
-    "turtle": ResultFormat.TURTLE, "ttl": ResultFormat.TURTLE,
-    "ntriples": ResultFormat.N_TRIPLES, "nt": ResultFormat.N_TRIPLES,
-    "jsonld": ResultFormat.JSON_LD, "json-ld": ResultFormat.JSON_LD,
-    "rdfxml": ResultFormat.RDF_XML, "rdf": ResultFormat.RDF_XML,
-    "trig": ResultFormat.TRIG, "nquads": ResultFormat.N_QUADS, "nq": ResultFormat.N_QUADS,
+    "json": ResultFormat.SPARQL_JSON,
+    "srj": ResultFormat.SPARQL_JSON,
+    "xml": ResultFormat.SPARQL_XML,
+    "srx": ResultFormat.SPARQL_XML,
+    "csv": ResultFormat.CSV,
+    "tsv": ResultFormat.TSV,
+    "turtle": ResultFormat.TURTLE,
+    "ttl": ResultFormat.TURTLE,
+    "ntriples": ResultFormat.N_TRIPLES,
+    "nt": ResultFormat.N_TRIPLES,
+    "jsonld": ResultFormat.JSON_LD,
+    "json-ld": ResultFormat.JSON_LD,
+    "rdfxml": ResultFormat.RDF_XML,
+    "rdf": ResultFormat.RDF_XML,
+    "trig": ResultFormat.TRIG,
+    "nquads": ResultFormat.N_QUADS,
+    "nq": ResultFormat.N_QUADS,
 }
 # Media types clients send that mean one of ours.
 ALIASES = {
@@ -121,7 +130,5 @@ def prefers_html(accept: str | None) -> bool:
     """A browser: HTML is acceptable and preferred at least as much as any RDF or results type."""
     ranges = parse_accept(accept)
     html = max((r.q for r in ranges if r.matches("text/html") and r.type != "*/*"), default=0.0)
-    rdf = max(
-        (r.q for r in ranges for f in ResultFormat if r.type != "*/*" and r.matches(f.media_type)), default=0.0
-    )
+    rdf = max((r.q for r in ranges for f in ResultFormat if r.type != "*/*" and r.matches(f.media_type)), default=0.0)
     return html > 0 and html >= rdf

@@ -10,16 +10,16 @@ from __future__ import annotations
 import hmac
 import time
 
+from dprk_kg.server import negotiation, sparql_text
+from dprk_kg.server.errors import HttpError
+from dprk_kg.server.examples import examples
+from dprk_kg.server.executor import EngineCrashed, QueryTimeout
+from dprk_kg.server.runtime import config, executor, writable_store
+from dprk_kg.server.service_description import service_description
 from flask import Blueprint, Response, g, render_template, request
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.namespaces import base_prefixes
-from dprk_kg.server import negotiation, sparql_text
-from dprk_kg.server.errors import HttpError
-from dprk_kg.server.executor import EngineCrashed, QueryTimeout
-from dprk_kg.server.runtime import config, executor, writable_store
-from dprk_kg.server.service_description import service_description
-from dprk_kg.server.examples import examples
 
 blueprint = Blueprint("protocol", __name__)
 
@@ -39,11 +39,11 @@ def sparql() -> Response:
             return _describe_or_page()
         params = request.args
     else:
-        queries, params = _posted(SPARQL_QUERY, "query")
-        if request.form.getlist("update") or request.mimetype == SPARQL_UPDATE:
+        if request.mimetype == SPARQL_UPDATE or (request.mimetype == FORM and request.form.getlist("update")):
             raise HttpError(400, "updates are sent by POST to /update, not to /sparql")
+        queries, params = _posted(SPARQL_QUERY, "query")
     if len(queries) != 1:
-        raise HttpError(400, "give exactly one query (the request has %d)" % len(queries))
+        raise HttpError(400, f"give exactly one query (the request has {len(queries)})")
     return run_query(
         queries[0],
         default_graphs=params.getlist("default-graph-uri"),
@@ -61,14 +61,17 @@ def run_query(
         raise HttpError(400, "the query is empty")
     depth = sparql_text.max_nesting(text)
     if depth > settings.max_nesting:
-        raise HttpError(400, f"the query nests groups {depth} deep; this endpoint accepts at most {settings.max_nesting}")
+        raise HttpError(
+            400, f"the query nests groups {depth} deep; this endpoint accepts at most {settings.max_nesting}"
+        )
     form = sparql_text.form(text)
     if form == "UPDATE":
         raise HttpError(400, "this is an update; send it by POST to /update")
     for target in sparql_text.service_targets(text):
         if target not in {f"<{s}>" for s in settings.allowed_services}:
             raise HttpError(
-                403, f"federated query (SERVICE {target}) is not allowed on this endpoint; the operator can allow "
+                403,
+                f"federated query (SERVICE {target}) is not allowed on this endpoint; the operator can allow "
                 "endpoints with DPRK_KG_ALLOWED_SERVICES",
             )
     kind = KIND_OF_FORM.get(form or "", "solutions")
@@ -99,7 +102,7 @@ def run_query(
     return response
 
 
-def execute(job: dict[str, object]):  # noqa: ANN201 (the executor's Answer)
+def execute(job: dict[str, object]):
     try:
         return executor().run(job)
     except QueryError as error:
@@ -122,7 +125,7 @@ def update() -> Response:
     if request.form.getlist("query"):
         raise HttpError(400, "queries are sent to /sparql, not /update")
     if len(updates) != 1:
-        raise HttpError(400, "give exactly one update (the request has %d)" % len(updates))
+        raise HttpError(400, f"give exactly one update (the request has {len(updates)})")
     text = updates[0]
     using, using_named = params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri")
     if (using or using_named) and sparql_text.declares_dataset(text):
@@ -131,7 +134,9 @@ def update() -> Response:
         raise HttpError(400, f"the update nests deeper than {settings.max_nesting}")
     for source in sparql_text.load_sources(text):
         if source not in {f"<{s}>" for s in settings.allowed_loads}:
-            raise HttpError(403, f"LOAD {source} is not allowed; the operator can allow sources with DPRK_KG_ALLOWED_LOADS")
+            raise HttpError(
+                403, f"LOAD {source} is not allowed; the operator can allow sources with DPRK_KG_ALLOWED_LOADS"
+            )
     text = sparql_text.with_using(text, using, using_named)
     started = time.perf_counter()
     try:
@@ -153,8 +158,11 @@ def authorise_write() -> None:
     header = request.headers.get("Authorization", "")
     scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise HttpError(401, "writes need the operator's token: Authorization: Bearer <token>",
-                        {"WWW-Authenticate": 'Bearer realm="dprk-kg"'})
+        raise HttpError(
+            401,
+            "writes need the operator's token: Authorization: Bearer <token>",
+            {"WWW-Authenticate": 'Bearer realm="dprk-kg"'},
+        )
 
 
 def _posted(direct_type: str, field: str) -> tuple[list[str], object]:
@@ -176,7 +184,7 @@ def _posted(direct_type: str, field: str) -> tuple[list[str], object]:
     raise HttpError(415, f"unsupported Content-Type {mimetype}; use {FORM} or {direct_type}")
 
 
-def _merged_params():  # noqa: ANN202
+def _merged_params():
     from werkzeug.datastructures import CombinedMultiDict
 
     return CombinedMultiDict([request.args, request.form])

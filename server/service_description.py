@@ -8,23 +8,35 @@ vocabulary the SIB sparql-examples collections use).
 from __future__ import annotations
 
 import pyoxigraph as ox
-
 from dprk_kg.server.examples import examples
 from dprk_kg.server.runtime import config
+
 from dprk_kg.store import ResultFormat
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 RESULT_FORMATS = [
-    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-    "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads",
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+    "TriG",
+    "N-Quads",
 ]
 INPUT_FORMATS = ["Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PREFIXES = {
-    "sd": SD, "void": "http://rdfs.org/ns/void#", "dcterms": "http://purl.org/dc/terms/",
-    "sh": "http://www.w3.org/ns/shacl#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/", "formats": FORMATS,
+    "sd": SD,
+    "void": "http://rdfs.org/ns/void#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "formats": FORMATS,
 }
 
 
@@ -59,9 +71,15 @@ def service_description(root: str, fmt: ResultFormat) -> bytes:
     add(dataset, "http://rdfs.org/ns/void#uriSpace", ox.Literal(settings.base))
     add(dataset, sd("defaultGraph"), graph)
     add(graph, RDF_TYPE.value, ox.NamedNode(sd("Graph")))
-    add(graph, "http://www.w3.org/2000/01/rdf-schema#comment", ox.Literal(
-        "The RDF merge of every named graph: claim graphs, provenance, registry, ontology, shapes and "
-        "inferences; each triple once.", language="en"))
+    add(
+        graph,
+        "http://www.w3.org/2000/01/rdf-schema#comment",
+        ox.Literal(
+            "The RDF merge of every named graph: claim graphs, provenance, registry, ontology, shapes and "
+            "inferences; each triple once.",
+            language="en",
+        ),
+    )
     for example in examples():
         node = ox.NamedNode(f"{root}/sparql#example-{example.name}")
         add(endpoint, "https://schema.org/hasPart", node)

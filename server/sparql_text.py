@@ -16,7 +16,8 @@ _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7-\U000EFFFF]+)
   | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s(){}\[\],;.]*)?|:[^\s(){}\[\],;.]*)
@@ -78,21 +79,21 @@ def form(text: str) -> str | None:
 
 def service_targets(text: str) -> list[str]:
     """The IRIs (or ``?variables``) of every SERVICE clause."""
-    found = []
-    stream = list(tokens(text))
-    for index, token in enumerate(stream):
-        if token.kind == "word" and token.text.upper() == "SERVICE":
-            following = [t for t in stream[index + 1 : index + 3] if not (t.kind == "word" and t.text.upper() == "SILENT")]
-            found.append(following[0].text if following else "")
-    return found
+    return _operands(text, "SERVICE")
 
 
 def load_sources(text: str) -> list[str]:
+    """The IRIs every LOAD operation would fetch."""
+    return _operands(text, "LOAD")
+
+
+def _operands(text: str, keyword: str) -> list[str]:
+    """The token after each ``keyword`` (skipping SILENT)."""
     found = []
     stream = list(tokens(text))
     for index, token in enumerate(stream):
-        if token.kind == "word" and token.text.upper() == "LOAD":
-            following = [t for t in stream[index + 1 : index + 3] if not (t.kind == "word" and t.text.upper() == "SILENT")]
+        if token.kind == "word" and token.text.upper() == keyword:
+            following = [t for t in stream[index + 1 : index + 3] if t.text.upper() != "SILENT"]
             found.append(following[0].text if following else "")
     return found
 
@@ -112,8 +113,11 @@ def with_using(text: str, default_graphs: list[str], named_graphs: list[str]) ->
     previous: Token | None = None
     for token in tokens(text):
         if (
-            token.kind == "word" and token.text.upper() == "WHERE" and token.depth == 0
-            and previous is not None and previous.kind == "close"
+            token.kind == "word"
+            and token.text.upper() == "WHERE"
+            and token.depth == 0
+            and previous is not None
+            and previous.kind == "close"
         ):
             inserts.append(token.start)
         previous = token

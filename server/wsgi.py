@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
-
 from dprk_kg.server.app import create_app
 from dprk_kg.server.config import ServerConfig
 from dprk_kg.server.runtime import close_all
+from gunicorn.app.base import BaseApplication
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -32,20 +31,25 @@ def serve(settings: ServerConfig, *, host: str, port: int, workers: int) -> None
 
     def when_ready(_server: Any) -> None:
         root = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
-        print(f"dprk-kg is serving {settings.store}\n  query page: {root}/\n  SPARQL endpoint: {root}/sparql", flush=True)
+        print(
+            f"dprk-kg is serving {settings.store}\n  query page: {root}/\n  SPARQL endpoint: {root}/sparql", flush=True
+        )
         if not (settings.ui_assets / "yasgui.min.js").is_file():
             print("  (the query editor's files are missing: run scripts/ui-assets)", file=sys.stderr, flush=True)
 
-    _Gunicorn(app, {
-        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-        "workers": workers,
-        "worker_class": "sync",
-        "timeout": int(settings.query_timeout) + 30,  # a worker waits on its executor up to the query limit
-        "graceful_timeout": 10,
-        "keepalive": 5,
-        "accesslog": None,  # the app writes its own structured access log
-        "errorlog": "-",
-        "loglevel": "warning",
-        "when_ready": when_ready,
-        "worker_exit": lambda _server, _worker: close_all(),
-    }).run()
+    _Gunicorn(
+        app,
+        {
+            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "sync",
+            "timeout": int(settings.query_timeout) + 30,  # a worker waits on its executor up to the query limit
+            "graceful_timeout": 10,
+            "keepalive": 5,
+            "accesslog": None,  # the app writes its own structured access log
+            "errorlog": "-",
+            "loglevel": "warning",
+            "when_ready": when_ready,
+            "worker_exit": lambda _server, _worker: close_all(),
+        },
+    ).run()

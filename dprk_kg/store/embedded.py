@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import itertools
 import os
 import shutil
 import time
@@ -98,6 +99,7 @@ class EmbeddedStore:
 
     def create_empty(self) -> None:
         """Start an empty store (for a server that is to be filled through its write API)."""
+
         def fill(fresh: Path) -> None:
             store = ox.Store(str(fresh))
             store.flush()
@@ -171,8 +173,14 @@ class EmbeddedStore:
 
     # --- reading ---------------------------------------------------------------------------------
     def query(
-        self, sparql: str, result_format: ResultFormat, *, dataset: Dataset | None = None,
-        prefixes: dict[str, str] | None = None, base_iri: str | None = None, max_bytes: int | None = None,
+        self,
+        sparql: str,
+        result_format: ResultFormat,
+        *,
+        dataset: Dataset | None = None,
+        prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
+        max_bytes: int | None = None,
     ) -> QueryOutput:
         result = self._run(sparql, dataset, prefixes, base_iri)
         if isinstance(result, ox.QueryBoolean):
@@ -193,7 +201,8 @@ class EmbeddedStore:
         try:
             result.serialize(buffer, format=target)
         except _TooLarge as error:
-            raise ResultTooLarge(f"the result is larger than {max_bytes} bytes; narrow the query or add LIMIT") from error
+            message = f"the result is larger than {max_bytes} bytes; narrow the query or add LIMIT"
+            raise ResultTooLarge(message) from error
         except (OSError, ValueError) as error:
             raise StoreError(f"serialising results failed: {error}") from error
         return QueryOutput(kind, result_format, buffer.getvalue())
@@ -301,7 +310,7 @@ def _prune(versions: Path, current: Path) -> None:
         if candidate.is_dir() and candidate != current and not (candidate / COMPLETE).exists():
             shutil.rmtree(candidate, ignore_errors=True)
     keep = {current, *complete[-2:]}
-    for older, newer in zip(complete, complete[1:], strict=False):
+    for older, newer in itertools.pairwise(complete):
         if older in keep:
             continue
         superseded = (newer / COMPLETE).stat().st_mtime

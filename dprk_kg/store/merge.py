@@ -34,7 +34,9 @@ class UpdateEffects:
     graphs: frozenset[str] | None
 
 
-def analyse_update(sparql: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> UpdateEffects:
+def analyse_update(
+    sparql: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None
+) -> UpdateEffects:
     """Parse the update (rdflib) to find the graphs it writes; raise ``QueryError`` if it does not
     parse or would write the default graph."""
     try:
@@ -83,7 +85,7 @@ def analyse_update(sparql: str, *, prefixes: dict[str, str] | None = None, base_
 
 def _field(node: object, key: str) -> object:
     """A field of rdflib's algebra node, or None (its own ``get`` returns the key when absent)."""
-    return node[key] if key in node else None  # type: ignore[operator, index]
+    return node[key] if key in node else None  # type: ignore[operator, index]  # noqa: SIM401
 
 
 def _refuse_default(triples: Iterable[object] | None) -> None:

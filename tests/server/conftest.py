@@ -32,6 +32,7 @@ class Server:
     process: subprocess.Popen[str]
     log: Path
     token: str | None = None
+    log_handle: object = None
 
     @property
     def auth(self) -> dict[str, str]:
@@ -45,15 +46,33 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.log_handle is not None:
+            self.log_handle.close()
 
 
 def start_server(
-    store: Path, log: Path, *, token: str | None = None, empty: bool = False, workers: int = 2,
-    env: dict[str, str] | None = None, timeout: float | None = None,
+    store: Path,
+    log: Path,
+    *,
+    token: str | None = None,
+    empty: bool = False,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
 ) -> Server:
     port = free_port()
-    command = [sys.executable, "-m", "dprk_kg.cli", "serve", "--store", str(store), "--port", str(port),
-               "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "dprk_kg.cli",
+        "serve",
+        "--store",
+        str(store),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     if empty:
         command.append("--empty")
     if timeout is not None:
@@ -64,7 +83,7 @@ def start_server(
         environment["DPRK_KG_WRITE_TOKEN"] = token
     handle = log.open("w")
     process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, text=True, env=environment)
-    server = Server(f"http://127.0.0.1:{port}", store, process, log, token)
+    server = Server(f"http://127.0.0.1:{port}", store, process, log, token, handle)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -156,8 +156,10 @@ def test_a_write_to_the_default_graph_is_refused(store: EmbeddedStore) -> None:
 def test_a_failing_update_changes_nothing(store: EmbeddedStore, tmp_path: Path) -> None:
     version = store.version_name()
     with pytest.raises(QueryError):
-        store.update(f'INSERT DATA {{ GRAPH <{G}> {{ <https://example.org/a> <https://example.org/b> "x" }} }} ; '
-                     f"ADD <{G}> TO <{G}3> ; INSERT DATA {{ GRAPH <{G}> {{ <a")
+        store.update(
+            f'INSERT DATA {{ GRAPH <{G}> {{ <https://example.org/a> <https://example.org/b> "x" }} }} ; '
+            f"ADD <{G}> TO <{G}3> ; INSERT DATA {{ GRAPH <{G}> {{ <a"
+        )
     assert store.version_name() == version and merged(store) == {"1"}
     assert sorted(p.name for p in (tmp_path / "var" / "store.versions").iterdir() if p.is_dir()) == [version]
 
