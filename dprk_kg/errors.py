@@ -31,6 +31,9 @@ class InputError(DprkKgError):
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         return f"{where}: {self.message}"
 
+    def __reduce__(self) -> tuple[type, tuple[Path, int | None, str]]:
+        return (type(self), (self.path, self.line, self.message))  # crosses process boundaries intact
+
 
 class QueryError(DprkKgError):
     """A SPARQL query or update could not be parsed or is not allowed."""
@@ -84,3 +87,6 @@ class ValidationFailed(DprkKgError):
     def __str__(self) -> str:
         head = f"{self.batch}: {len(self.violations)} SHACL violation(s)"
         return "\n".join([head, *(v.render() for v in self.violations)])
+
+    def __reduce__(self) -> tuple[type, tuple[str, list[Violation]]]:
+        return (type(self), (self.batch, self.violations))

@@ -16,6 +16,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+from tqdm import tqdm
+
+import dprk_kg
+from dprk_kg.iris import Iris
 from dprk_kg.loaders.consistency import check_shared_labels
 from dprk_kg.loaders.document_loader import DocumentBatch, LoadContext, load_document, sha256_of
 from dprk_kg.loaders.documents import discover
@@ -27,10 +31,6 @@ from dprk_kg.loaders.registry import Registry, read_registry
 from dprk_kg.loaders.registry_graph import registry_quads
 from dprk_kg.loaders.terms import iri, text, typed
 from dprk_kg.loaders.validation import count_shapes, load_shapes, validate_triples
-from tqdm import tqdm
-
-import dprk_kg
-from dprk_kg.iris import Iris
 from dprk_kg.namespaces import DKG, base_prefixes
 from dprk_kg.paths import ontology_dir, shapes_dir
 from dprk_kg.store import Store

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
+from dprk_kg.errors import InputError
+from dprk_kg.iris import is_slug
 from dprk_kg.loaders.documents import Document
 from dprk_kg.loaders.literals import PARTIAL_DATE_TYPES, is_valid
 from dprk_kg.loaders.quotes import Evidence, QuoteError, locate
 from dprk_kg.loaders.yaml_source import Located, check_keys, read_yaml, require_mapping
-
-from dprk_kg.errors import InputError
-from dprk_kg.iris import is_slug
 from dprk_kg.namespaces import DKG, turtle_prefix_line
 
 STATUSES = {"stated": DKG.Stated, "reported": DKG.Reported, "inferred": DKG.Inferred, "opinion": DKG.Opinion}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dprk_kg.loaders.document_loader import DocumentBatch
-
 from dprk_kg.errors import InputError
 from dprk_kg.iris import Iris
+from dprk_kg.loaders.document_loader import DocumentBatch
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from dprk_kg.iris import Iris
 from dprk_kg.loaders.claims import ClaimsFile, read_claims
 from dprk_kg.loaders.documents import Document, DocumentFiles, read_document
 from dprk_kg.loaders.ontology import Ontology
 from dprk_kg.loaders.provenance import Activity, activity_quads, claim_quads, document_quads, source_file_quads
 from dprk_kg.loaders.references import check_references
 from dprk_kg.loaders.registry import Registry
-
-from dprk_kg.iris import Iris
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dprk_kg.loaders.literals import XSD, is_valid
-from dprk_kg.loaders.yaml_source import check_keys, read_yaml, require_mapping
-
 from dprk_kg.errors import InputError
 from dprk_kg.iris import DOCUMENT_ID, is_slug
+from dprk_kg.loaders.literals import XSD, is_valid
+from dprk_kg.loaders.yaml_source import check_keys, read_yaml, require_mapping
 
 META_FIELDS = {"title", "type", "publisher", "authors", "language", "dateline", "issued", "date_note", "note"}
 META_REQUIRED = {"title", "type", "publisher", "language"}

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+
+from dprk_kg.iris import Iris
 from dprk_kg.loaders.claims import MODALITIES, STATUSES, Claim
 from dprk_kg.loaders.documents import Document, issued_type
 from dprk_kg.loaders.terms import expand, iri, text, typed
-
-from dprk_kg.iris import Iris
 from dprk_kg.namespaces import DKG, OA, base_prefixes
 
 RDF_TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

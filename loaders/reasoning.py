@@ -14,9 +14,9 @@ from collections.abc import Iterable
 import owlrl
 import pyoxigraph as ox
 import rdflib
-from dprk_kg.loaders.rdflib_bridge import from_rdflib, to_rdflib
 
 from dprk_kg.iris import Iris
+from dprk_kg.loaders.rdflib_bridge import from_rdflib, to_rdflib
 
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from dprk_kg.errors import InputError
+from dprk_kg.iris import Iris
 from dprk_kg.loaders.claims import Claim, ClaimsFile
 from dprk_kg.loaders.documents import Document
 from dprk_kg.loaders.ontology import RDF_TYPE, Ontology
 from dprk_kg.loaders.registry import Registry
-
-from dprk_kg.errors import InputError
-from dprk_kg.iris import Iris
 from dprk_kg.namespaces import DKG_NS
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

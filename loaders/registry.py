@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dprk_kg.loaders.yaml_source import Located, check_keys, read_yaml, require_mapping
-
 from dprk_kg.errors import InputError
 from dprk_kg.iris import is_slug
+from dprk_kg.loaders.yaml_source import Located, check_keys, read_yaml, require_mapping
 
 ENTRY_FIELDS = {
     "id",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from dprk_kg.loaders.ontology import Ontology
-from dprk_kg.loaders.registry import Registry
-from dprk_kg.loaders.terms import expand, iri, text
 
 from dprk_kg.errors import InputError
 from dprk_kg.iris import Iris
+from dprk_kg.loaders.ontology import Ontology
+from dprk_kg.loaders.registry import Registry
+from dprk_kg.loaders.terms import expand, iri, text
 from dprk_kg.namespaces import DKG, ORG, WD
 
 RDF_TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from dprk_kg.loaders.rdflib_bridge import to_rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from dprk_kg.errors import InputError, ValidationFailed, Violation
+from dprk_kg.loaders.rdflib_bridge import to_rdflib
 
 
 def load_shapes(directory: Path) -> rdflib.Graph:

@@ -8,13 +8,14 @@ import logging
 import sys
 import time
 
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
 from dprk_kg.server import graph_store, linked_data, protocol, ui
 from dprk_kg.server.config import ServerConfig
 from dprk_kg.server.errors import HttpError, error_response
 from dprk_kg.server.executor import EngineCrashed, QueryTimeout
 from dprk_kg.server.runtime import executor
-from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
 
 ACCESS = logging.getLogger("dprk_kg.access")
 CORS_HEADERS = {

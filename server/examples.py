@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dprk_kg.server.runtime import config
-
 from dprk_kg.competency import read_queries
+from dprk_kg.server.runtime import config
 
 TEST_HEADERS = ("# columns:", "# expect")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dprk_kg.server.executor import receive, send
-
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
+from dprk_kg.server.executor import receive, send
 from dprk_kg.store import EmbeddedStore, ResultFormat
 from dprk_kg.store.base import Dataset
 

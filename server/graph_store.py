@@ -12,13 +12,13 @@ import time
 import uuid
 
 import pyoxigraph as ox
+from flask import Blueprint, Response, g, request
+
+from dprk_kg.errors import QueryError, StoreError
 from dprk_kg.server import negotiation
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.protocol import authorise_write, execute
 from dprk_kg.server.runtime import writable_store
-from flask import Blueprint, Response, g, request
-
-from dprk_kg.errors import QueryError, StoreError
 from dprk_kg.store import ResultFormat
 
 blueprint = Blueprint("graph_store", __name__)

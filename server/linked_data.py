@@ -15,13 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from flask import Blueprint, Response, g, redirect, render_template, request
+
+from dprk_kg.namespaces import ONTOLOGY_IRI, base_prefixes
 from dprk_kg.server import negotiation
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.protocol import execute
 from dprk_kg.server.runtime import config
-from flask import Blueprint, Response, g, redirect, render_template, request
-
-from dprk_kg.namespaces import ONTOLOGY_IRI, base_prefixes
 from dprk_kg.store import ResultFormat
 
 blueprint = Blueprint("linked_data", __name__)
@@ -100,12 +100,15 @@ def _see_other(stem: str) -> Response:
 
 
 def local_href(iri: str) -> str:
-    """Where an IRI is shown on this server: its local path for dataset IRIs, else itself."""
+    """Where an IRI is shown on this server: its local page for dataset IRIs (a hash IRI as an anchor
+    of its document's page, an ontology term as an anchor of the ontology's page), else itself."""
     base = config().base
-    if iri.startswith(ONTOLOGY_IRI):
-        return "/ontology.html" + iri[len(ONTOLOGY_IRI) :]
-    if iri.startswith(base):
-        return "/" + iri[len(base) :] + ".html"
+    path, hash_mark, fragment = iri.partition("#")
+    anchor = hash_mark + fragment
+    if path == ONTOLOGY_IRI or path.startswith(ONTOLOGY_IRI + "/"):
+        return "/ontology.html" + anchor
+    if path.startswith(base):
+        return "/" + path[len(base) :] + ".html" + anchor
     return iri
 
 
@@ -138,6 +141,7 @@ class Description:
     asserts: list[tuple[dict[str, str], str, dict[str, str]]] = field(default_factory=list)
     document_text: str | None = None
     document_claims: list[dict[str, str]] = field(default_factory=list)
+    terms: list[dict[str, str]] = field(default_factory=list)  # on the ontology's page: every term
 
     @property
     def empty(self) -> bool:
@@ -240,8 +244,35 @@ def describe(iri: str) -> Description:
                 "dkg:evidence/oa:hasSelector [ oa:start ?start ; oa:end ?end ] } ORDER BY ?start"
             )
         ]
+    if iri == ONTOLOGY_IRI:
+        description.terms = _terms()
     description.labels = _labels(description)
     return description
+
+
+def _terms() -> list[dict[str, str]]:
+    """Every term of the ontology with its kind, label and definition, for the anchors of its page."""
+    rows = _select(
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?term (SAMPLE(?k) AS ?kind) (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) "
+        "(GROUP_CONCAT(DISTINCT STR(?super); separator=' ') AS ?supers) "
+        f"WHERE {{ GRAPH <{config().base}graph/ontology> {{ "
+        f"?term a ?k . FILTER (STRSTARTS(STR(?term), '{ONTOLOGY_IRI}#')) "
+        "OPTIONAL { ?term rdfs:label ?l FILTER (LANG(?l) = 'en') } OPTIONAL { ?term skos:definition ?d } "
+        "OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?super } } } GROUP BY ?term ORDER BY ?term"
+    )
+    return [
+        {
+            "iri": row["term"]["value"],
+            "name": row["term"]["value"].rsplit("#", 1)[-1],
+            "kind": row["kind"]["value"].rsplit("#", 1)[-1],
+            "label": row.get("label", {}).get("value", ""),
+            "definition": row.get("definition", {}).get("value", ""),
+            "supers": row.get("supers", {}).get("value", ""),
+        }
+        for row in rows
+    ]
 
 
 def _graph_kind(graph: str, base: str) -> str:

@@ -35,6 +35,19 @@ SHORT_NAMES = {
     "nquads": ResultFormat.N_QUADS,
     "nq": ResultFormat.N_QUADS,
 }
+# File name extensions, for downloads.
+EXTENSIONS = {
+    ResultFormat.SPARQL_JSON: "json",
+    ResultFormat.SPARQL_XML: "xml",
+    ResultFormat.CSV: "csv",
+    ResultFormat.TSV: "tsv",
+    ResultFormat.TURTLE: "ttl",
+    ResultFormat.N_TRIPLES: "nt",
+    ResultFormat.JSON_LD: "jsonld",
+    ResultFormat.RDF_XML: "rdf",
+    ResultFormat.TRIG: "trig",
+    ResultFormat.N_QUADS: "nq",
+}
 # Media types clients send that mean one of ours.
 ALIASES = {
     "application/json": ResultFormat.SPARQL_JSON,

@@ -10,16 +10,16 @@ from __future__ import annotations
 import hmac
 import time
 
+from flask import Blueprint, Response, g, render_template, request
+
+from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
+from dprk_kg.namespaces import base_prefixes
 from dprk_kg.server import negotiation, sparql_text
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.examples import examples
 from dprk_kg.server.executor import EngineCrashed, QueryTimeout
 from dprk_kg.server.runtime import config, executor, writable_store
 from dprk_kg.server.service_description import service_description
-from flask import Blueprint, Response, g, render_template, request
-
-from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
-from dprk_kg.namespaces import base_prefixes
 
 blueprint = Blueprint("protocol", __name__)
 
@@ -97,8 +97,7 @@ def run_query(
         response.mimetype_params["charset"] = "utf-8"
     response.vary.add("Accept")
     if download:
-        extension = next((k for k, v in negotiation.SHORT_NAMES.items() if v is chosen), "txt")
-        response.headers["Content-Disposition"] = f'attachment; filename="results.{extension}"'
+        response.headers["Content-Disposition"] = f'attachment; filename="results.{negotiation.EXTENSIONS[chosen]}"'
     return response
 
 

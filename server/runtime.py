@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dprk_kg.server.config import ServerConfig
-from dprk_kg.server.executor import Executor
 from flask import current_app
 
+from dprk_kg.server.config import ServerConfig
+from dprk_kg.server.executor import Executor
 from dprk_kg.store import EmbeddedStore
 
 _per_process: dict[str, object] = {}

@@ -8,9 +8,9 @@ vocabulary the SIB sparql-examples collections use).
 from __future__ import annotations
 
 import pyoxigraph as ox
+
 from dprk_kg.server.examples import examples
 from dprk_kg.server.runtime import config
-
 from dprk_kg.store import ResultFormat
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from flask import Blueprint, Response, abort, render_template, send_from_directory
+
 from dprk_kg.server.examples import examples
 from dprk_kg.server.runtime import config
-from flask import Blueprint, Response, abort, render_template, send_from_directory
 
 blueprint = Blueprint("ui", __name__)
 VENDOR_FILES = {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}

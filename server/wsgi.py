@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from gunicorn.app.base import BaseApplication
+
 from dprk_kg.server.app import create_app
 from dprk_kg.server.config import ServerConfig
 from dprk_kg.server.runtime import close_all
-from gunicorn.app.base import BaseApplication
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 import rdflib
+
+from dprk_kg.errors import ValidationFailed
 from dprk_kg.loaders.ontology import load_ontology
 from dprk_kg.loaders.rdflib_bridge import to_rdflib
 from dprk_kg.loaders.validation import load_shapes, validate_triples
-
-from dprk_kg.errors import ValidationFailed
 from tests.conftest import ROOT
 
 PREFIXES = """

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from dprk_kg.loaders.store_validation import run_integrity_queries
 
+from dprk_kg.loaders.store_validation import run_integrity_queries
 from dprk_kg.store import EmbeddedStore, ResultFormat
 from tests.conftest import run_cli, sorted_dump
 
@@ -160,7 +160,6 @@ def test_build_summary_reports_counts(tmp_path: Path) -> None:
 def test_registry_identifiers_come_from_the_verification_record(field: str) -> None:
     """Every Hangul label and QID in the registry appears in a verification record kept in docs/."""
     from dprk_kg.loaders.registry import read_registry
-
     from tests.conftest import ROOT, SEEDS
 
     record = (ROOT / "docs" / "verification-2026-11.md").read_text() + (

@@ -1,6 +1,7 @@
 """Typed literals: ill-formed dates and numbers are rejected, partial dates accepted."""
 
 import pytest
+
 from dprk_kg.loaders.literals import XSD, is_valid
 
 

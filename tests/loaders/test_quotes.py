@@ -1,6 +1,7 @@
 """Quote location: offsets are computed in code points, ambiguity and near misses are explained."""
 
 import pytest
+
 from dprk_kg.loaders.quotes import QuoteError, locate
 
 TEXT = "The “20×10” goal.\nKim Jong Un’s speech. Kim Jong Un’s plan."

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
-from dprk_kg.loaders.yaml_source import read_yaml
 
 from dprk_kg.errors import InputError
+from dprk_kg.loaders.yaml_source import read_yaml
 
 
 def test_lines_are_kept(tmp_path: Path) -> None:
