@@ -58,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", parents=[common], help="build the store from seeds/")
     build.add_argument("--quiet", action="store_true", help="no progress output")
+    build.add_argument(
+        "--reasoner",
+        choices=["auto", "owlrl", "rules"],
+        default="auto",
+        help="owlrl (the reference), SPARQL rules in the store (for large corpora), or auto",
+    )
+    build.add_argument("--workers", type=int, help="processes loading and validating documents (default: cores)")
     build.set_defaults(run=_build)
 
     validate = commands.add_parser("validate", parents=[common], help="SHACL-validate the store or RDF files")
@@ -90,13 +97,20 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     from dprk_kg.loaders.build import build
 
     store = open_store(settings.store)
-    report = build(settings.seeds, store, iris=settings.iris, show_progress=not args.quiet)
+    report = build(
+        settings.seeds,
+        store,
+        iris=settings.iris,
+        show_progress=not args.quiet,
+        reasoner=getattr(args, "reasoner", "auto"),
+        workers=getattr(args, "workers", None),
+    )
     print(report.summary())
     return 0
 
 
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
-    from dprk_kg.loaders.build import read_inputs
+    from dprk_kg.loaders.inputs import read_inputs
     from dprk_kg.loaders.store_validation import validate_files, validate_store
 
     inputs = read_inputs(settings.seeds, settings.iris)

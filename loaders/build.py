@@ -1,110 +1,114 @@
-"""The build: every document of ``seeds/`` loaded, reasoned over, validated, and written to the store.
+"""The build: every document of ``seeds/`` loaded, validated, reasoned over, and written to the store.
 
-Nothing is written until everything has passed: a bad document, a violation or a failed load leaves
-the store exactly as it was. The store is then replaced in one atomic step.
+Documents are loaded and SHACL-validated in batches by worker processes (both cores), and streamed as
+N-Quads to a file beside the store; the store bulk-loads that file into a fresh version, the reasoner
+runs, and only then is the new version swapped in. Nothing is written to the live store until
+everything has passed: a bad document, a violation or a failed load leaves it exactly as it was.
+
+Reasoning: owlrl computes the OWL RL closure — the reference — when the corpus is small enough for its
+pure-Python forward chaining; beyond that, SPARQL rules compiled from the ontology materialise the same
+entailments inside the store (``rules.py``, tested equal to owlrl).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import multiprocessing
+import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 from tqdm import tqdm
 
-import dprk_kg
 from dprk_kg.iris import Iris
+from dprk_kg.loaders.batches import (
+    BatchResult,
+    Label,
+    Worker,
+    load_batch,
+    registry_origins,
+    start_worker,
+    with_default_graph,
+)
 from dprk_kg.loaders.consistency import check_shared_labels
-from dprk_kg.loaders.document_loader import DocumentBatch, LoadContext, load_document, sha256_of
-from dprk_kg.loaders.documents import discover
-from dprk_kg.loaders.ontology import Ontology, load_ontology
+from dprk_kg.loaders.document_loader import sha256_of
+from dprk_kg.loaders.documents import DocumentFiles, discover
+from dprk_kg.loaders.inputs import Inputs, agent_quads, read_inputs, software_agent
 from dprk_kg.loaders.provenance import source_file_quads
-from dprk_kg.loaders.rdflib_bridge import to_rdflib
 from dprk_kg.loaders.reasoning import owl_rl_entailments
-from dprk_kg.loaders.registry import Registry, read_registry
 from dprk_kg.loaders.registry_graph import registry_quads
+from dprk_kg.loaders.rules import compile_rules, count_query, materialise
 from dprk_kg.loaders.terms import iri, text, typed
-from dprk_kg.loaders.validation import count_shapes, load_shapes, validate_triples
-from dprk_kg.namespaces import DKG, base_prefixes
-from dprk_kg.paths import ontology_dir, shapes_dir
+from dprk_kg.loaders.validation import count_shapes, validate_triples
+from dprk_kg.namespaces import DKG
 from dprk_kg.store import Store
+from dprk_kg.store.base import Session
 
-REGISTRY_FILE = "entities.yaml"
-VALIDATION_BATCH_DOCUMENTS = 25
+BATCH_DOCUMENTS = 25
+OWLRL_LIMIT = 50_000  # quads of documents and registry up to which "auto" reasons with owlrl
+REASONERS = ("auto", "owlrl", "rules")
 RDF_TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = iri("http://www.w3.org/2000/01/rdf-schema#label")
 PROV = "http://www.w3.org/ns/prov#"
 
 
-@dataclass(frozen=True)
+@dataclass
 class BuildReport:
     """What a build wrote, for the summary line and for tests."""
 
-    documents: int
-    claims: int
-    asserted_triples: int  # triples in claim graphs: the facts the documents state
-    registry_triples: int
-    provenance_triples: int
-    inferred_triples: int
-    quads: int
-    graphs: int
-    shapes: int
-    seconds: float
-    store: str
+    documents: int = 0
+    claims: int = 0
+    asserted_triples: int = 0  # triples in claim graphs: the facts the documents state
+    registry_triples: int = 0
+    provenance_triples: int = 0
+    inferred_triples: int = 0
+    quads: int = 0
+    graphs: int = 0
+    shapes: int = 0
+    reasoner: str = ""
+    seconds: float = 0.0
+    store: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def add(self, batch: BatchResult) -> None:
+        self.documents += batch.documents
+        self.claims += batch.claims
+        self.asserted_triples += batch.asserted_triples
+        self.provenance_triples += batch.provenance_triples
 
     def summary(self) -> str:
+        steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.timings.items())
         return (
             f"built {self.store}: {self.documents} documents, {self.claims} claims, "
             f"{self.asserted_triples} asserted triples, {self.registry_triples} registry triples, "
-            f"{self.provenance_triples} provenance triples, {self.inferred_triples} inferred triples; "
-            f"{self.quads} quads in {self.graphs} graphs; {self.shapes} shapes checked; {self.seconds:.1f} s"
+            f"{self.provenance_triples} provenance triples, {self.inferred_triples} inferred triples "
+            f"({self.reasoner}); {self.quads} quads in {self.graphs} graphs; {self.shapes} shapes checked; "
+            f"{self.seconds:.1f} s ({steps})"
         )
 
 
-@dataclass(frozen=True)
-class Inputs:
-    """The project-wide inputs of a build: ontology, shapes and registry."""
-
-    ontology: Ontology
-    ontology_graph: rdflib.Graph
-    shapes: rdflib.Graph
-    registry: Registry
-    context: LoadContext
-
-
-def read_inputs(seeds: Path, iris: Iris) -> Inputs:
-    ontology = load_ontology(ontology_dir())
-    shapes = load_shapes(shapes_dir())
-    registry = read_registry(seeds / REGISTRY_FILE)
-    digest = hashlib.sha256(dprk_kg.__version__.encode())
-    for path in (*ontology.files, registry.path):
-        digest.update(sha256_of(path).encode())
-    context = LoadContext(
-        iris=iris,
-        prefixes=base_prefixes(iris.base),
-        ontology=ontology,
-        registry=registry,
-        agent=software_agent(iris),
-        inputs_digest=digest.hexdigest(),
-    )
-    return Inputs(ontology, to_rdflib(ontology.triples), shapes, registry, context)
-
-
-def software_agent(iris: Iris) -> str:
-    return iris.entity(f"dprk-kg-{dprk_kg.__version__}")
-
-
-def build(seeds: Path, store: Store, *, iris: Iris | None = None, show_progress: bool = False) -> BuildReport:
-    """Load, check, reason, validate, then replace the store's dataset atomically."""
+def build(
+    seeds: Path,
+    store: Store,
+    *,
+    iris: Iris | None = None,
+    show_progress: bool = False,
+    reasoner: str = "auto",
+    workers: int | None = None,
+) -> BuildReport:
+    """Load, check, validate, write a fresh store version, reason, then swap it in atomically."""
+    if reasoner not in REASONERS:
+        raise ValueError(f"reasoner must be one of {REASONERS}")
     clock = time.perf_counter()
     started = _now()
     iris = iris or Iris()
+    report = BuildReport(store=store.location)
     inputs = read_inputs(seeds, iris)
     registry = registry_quads(inputs.registry, inputs.ontology, iris, inputs.context.prefixes)
     agent = list(agent_quads(iris, iris.build_graph))
@@ -115,126 +119,132 @@ def build(seeds: Path, store: Store, *, iris: Iris | None = None, show_progress:
         batch=str(inputs.registry.path),
         origins=registry_origins(inputs.registry, iris),
     )
+    report.registry_triples = len(registry)
+    report.shapes = count_shapes(inputs.shapes)
+    groups = plan(discover(seeds))
 
-    files = discover(seeds)
-    batches = [
-        load_document(f, inputs.context)
-        for f in tqdm(files, desc="load documents", unit="doc", disable=not show_progress)
-    ]
-    check_shared_labels(batches, iris)
-    registry_by_subject = _by_subject(registry)
-    for group in tqdm(list(_groups(batches)), desc="validate", unit="batch", disable=not show_progress):
-        validate_group(group, registry_by_subject, inputs, agent)
+    location = Path(store.location)
+    location.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=location.parent, prefix=".build-", suffix=".nq") as out:
+        fixed = [*ontology_quads(inputs, iris), *shapes_quads(inputs.shapes, iris), *registry]
+        out.write(with_default_graph(fixed))
+        report.quads = len(fixed)
+        labels: list[Label] = []
+        kept: list[bytes] | None = [] if reasoner != "rules" else None
+        step = time.perf_counter()
+        for batch in load_batches(groups, seeds, iris, inputs, workers or os.cpu_count() or 1, show_progress):
+            out.write(batch.nquads)
+            report.add(batch)
+            labels.extend(batch.labels)
+            if kept is not None:
+                kept.append(batch.nquads)
+                if reasoner == "auto" and report.asserted_triples + report.provenance_triples > OWLRL_LIMIT:
+                    kept = None  # too large for owlrl: the rules will reason in the store
+        report.timings["load and validate"] = time.perf_counter() - step
+        check_shared_labels(labels, iris)
+        report.quads += report.asserted_triples + report.provenance_triples
+        report.reasoner = "owlrl" if kept is not None else "rules"
+        build_quads = list(build_graph_quads(iris, inputs, started, report, agent))
 
-    ontology_quads = [
-        ox.Quad(t.subject, t.predicate, t.object, iri(iris.ontology_graph)) for t in inputs.ontology.triples
-    ]
-    shapes_quads = skolemised_quads(_from_rdflib_graph(inputs.shapes), iris.graph("shapes"), iris.base)
-    document_quads = [q for b in batches for q in b.quads]
-    reasoning_clock = time.perf_counter()
-    if show_progress:
-        print("reasoning (OWL RL, owlrl) …", flush=True)
-    inferred = owl_rl_entailments(inputs.ontology.triples, (q.triple for q in (*registry, *document_quads)), iris)
-    inferred_quads = [ox.Quad(t.subject, t.predicate, t.object, iri(iris.inferred_graph)) for t in inferred]
-    build_quads = list(build_graph_quads(iris, inputs, started, _now(), reasoning_clock, len(batches), agent))
-    everything = list(
-        dict.fromkeys([*ontology_quads, *shapes_quads, *registry, *document_quads, *inferred_quads, *build_quads])
-    )
-    if show_progress:
-        print(f"writing {len(everything)} quads to {store.location} …", flush=True)
-    write_dataset(store, everything)
+        step = time.perf_counter()
+        if kept is not None:
+            inferred = owl_rl_entailments(
+                inputs.ontology.triples, _named_triples([*registry, *build_quads], kept), iris
+            )
+            out.write(
+                with_default_graph(
+                    [ox.Quad(t.subject, t.predicate, t.object, iri(iris.inferred_graph)) for t in inferred]
+                )
+            )
+            report.inferred_triples = len(inferred)
+            report.timings["reason (owlrl)"] = time.perf_counter() - step
+        out.write(with_default_graph(build_quads))
+        report.quads += report.inferred_triples + len(build_quads)
+        out.flush()
 
-    claims = sum(len(b.claims.claims) for b in batches)
-    claim_graphs = {iris.claim(b.document.id, c.id) for b in batches for c in b.claims.claims}
-    asserted = sum(1 for q in document_quads if q.graph_name.value in claim_graphs)
-    return BuildReport(
-        documents=len(batches),
-        claims=claims,
-        asserted_triples=asserted,
-        registry_triples=len(registry),
-        provenance_triples=len(document_quads) - asserted,
-        inferred_triples=len(inferred_quads),
-        quads=len(everything),
-        graphs=len({q.graph_name for q in everything}),
-        shapes=count_shapes(inputs.shapes),
-        seconds=time.perf_counter() - clock,
-        store=store.location,
-    )
+        def reason_in_store(session: Session) -> None:
+            rules_clock = time.perf_counter()
+            report.inferred_triples = materialise(
+                session.update,
+                lambda: int(session.select(count_query(iris))[0]["n"]),
+                compile_rules(inputs.ontology, iris),
+                progress=_round_printer(show_progress),
+            )
+            report.quads += report.inferred_triples
+            report.timings["reason (rules)"] = time.perf_counter() - rules_clock
+
+        if show_progress:
+            print(
+                f"writing {report.quads:,} quads (and their merge in the default graph) to {store.location} …",
+                flush=True,
+            )
+        step = time.perf_counter()
+        store.replace_dataset(Path(out.name), prepare=None if kept is not None else reason_in_store)
+        report.timings["write store"] = time.perf_counter() - step - report.timings.get("reason (rules)", 0.0)
+    report.graphs = 5 + report.documents + report.claims + (1 if report.inferred_triples else 0)
+    report.seconds = time.perf_counter() - clock
+    return report
 
 
-def validate_group(
-    group: Sequence[DocumentBatch],
-    registry_by_subject: dict[str, list[ox.Quad]],
+def plan(files: Sequence[DocumentFiles]) -> list[Sequence[DocumentFiles]]:
+    return [files[start : start + BATCH_DOCUMENTS] for start in range(0, len(files), BATCH_DOCUMENTS)]
+
+
+def load_batches(
+    groups: Sequence[Sequence[DocumentFiles]],
+    seeds: Path,
+    iris: Iris,
     inputs: Inputs,
-    agent: Sequence[ox.Quad],
-) -> None:
-    """Validate documents together with the registry entries they reference (and those entries'
-    own references), not the whole corpus."""
-    iris = inputs.context.iris
-    quads = [q for batch in group for q in batch.quads]
-    entities = _referenced_registry_entities(quads, inputs.registry, iris)
-    triples = [q.triple for q in quads]
-    triples.extend(q.triple for slug in entities for q in registry_by_subject.get(iris.entity(slug), []))
-    triples.extend(q.triple for q in agent)
-    origins = {**registry_origins(inputs.registry, iris), **claim_origins(group, iris)}
-    names = ", ".join(b.document.id for b in group)
-    validate_triples(triples, shapes=inputs.shapes, ontology=inputs.ontology_graph, batch=names, origins=origins)
+    workers: int,
+    show_progress: bool,
+) -> Iterator[BatchResult]:
+    """Each batch's result in order (so the store is the same whatever the number of workers)."""
+    bar = tqdm(total=sum(len(g) for g in groups), desc="load and validate", unit="doc", disable=not show_progress)
+    try:
+        if workers <= 1 or len(groups) <= 1:
+            worker = Worker.from_inputs(inputs)
+            for group in groups:
+                result = worker.load(group)
+                bar.update(result.documents)
+                yield result
+            return
+        context = multiprocessing.get_context("spawn")  # no inherited state: fresh interpreters
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=start_worker, initargs=(str(seeds), iris.base)
+        )
+        try:
+            for result in pool.map(load_batch, groups):
+                bar.update(result.documents)
+                yield result
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        bar.close()
 
 
-def _referenced_registry_entities(quads: Iterable[ox.Quad], registry: Registry, iris: Iris) -> set[str]:
-    prefix = iris.entity("")
-    pending = {
-        term.value[len(prefix) :]
-        for q in quads
-        for term in (q.subject, q.object)
-        if isinstance(term, ox.NamedNode) and term.value.startswith(prefix)
-    }
-    found: set[str] = set()
-    while pending:
-        slug = pending.pop()
-        entry = registry.get(slug)
-        if entry is None or slug in found:
-            continue
-        found.add(slug)
-        pending.update(s for s in (entry.located_in, entry.sub_organization_of, entry.based_in) if s)
-    return found
+def ontology_quads(inputs: Inputs, iris: Iris) -> list[ox.Quad]:
+    graph = iri(iris.ontology_graph)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in inputs.ontology.triples]
 
 
-def claim_origins(batches: Iterable[DocumentBatch], iris: Iris) -> dict[str, tuple[str, ...]]:
-    """Node IRI → where it comes from: «document/claim: quote» for every claim that describes it."""
-    origins: dict[str, list[str]] = {}
-    for batch in batches:
-        doc_id = batch.document.id
-        origins.setdefault(iris.document(doc_id), []).append(f"{doc_id} ({batch.document.files.meta})")
-        for claim in batch.claims.claims:
-            quote = " … ".join(e.exact for e in claim.evidence)
-            line = f"{doc_id}/{claim.id} ({batch.claims.path}:{claim.line}): «{_short(quote)}»"
-            origins.setdefault(iris.claim(doc_id, claim.id), []).append(line)
-            for subject in {t.subject.value for t in claim.triples}:
-                origins.setdefault(subject, []).append(line)
-    return {node: tuple(dict.fromkeys(lines)) for node, lines in origins.items()}
+def shapes_quads(shapes: rdflib.Graph, iris: Iris) -> list[ox.Quad]:
+    """The shapes graph, its blank nodes replaced by skolem IRIs (RDF 1.1 §3.5) named after their
+    RDFC-1.0 canonical labels: the store's loader renames blank nodes at random, so only IRIs keep a
+    build reproducible."""
+    triples = [
+        q.triple for q in ox.parse(shapes.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    ]
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, iri(iris.graph("shapes"))) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
 
+    def skolem(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.Literal:
+        return iri(f"{iris.base}.well-known/genid/{term.value}") if isinstance(term, ox.BlankNode) else term
 
-def registry_origins(registry: Registry, iris: Iris) -> dict[str, tuple[str, ...]]:
-    return {iris.entity(e.id): (f"registry entry {e.id!r} ({registry.path}:{e.line})",) for e in registry.entries}
-
-
-def agent_quads(iris: Iris, graph: str) -> Iterator[ox.Quad]:
-    node = iri(software_agent(iris))
-    g = iri(graph)
-    yield ox.Quad(node, RDF_TYPE, iri(DKG.SoftwareAgent), g)
-    yield ox.Quad(node, RDFS_LABEL, text(f"dprk-kg {dprk_kg.__version__}"), g)
-    yield ox.Quad(node, iri("https://schema.org/softwareVersion"), text(dprk_kg.__version__, None), g)
+    return sorted((ox.Quad(skolem(q.subject), q.predicate, skolem(q.object), q.graph_name) for q in dataset), key=str)
 
 
 def build_graph_quads(
-    iris: Iris,
-    inputs: Inputs,
-    started: str,
-    ended: str,
-    reasoning_clock: float,
-    documents: int,
-    agent: Sequence[ox.Quad],
+    iris: Iris, inputs: Inputs, started: str, report: BuildReport, agent: Sequence[ox.Quad]
 ) -> Iterator[ox.Quad]:
     """Provenance of the graphs no single document owns: ontology, shapes, registry, inferred."""
     g = iri(iris.build_graph)
@@ -243,12 +253,13 @@ def build_graph_quads(
     reasoning = iri(iris.activity(f"reason-{digest}"))
     yield from agent
     yield ox.Quad(build_activity, RDF_TYPE, iri(DKG.BuildActivity), g)
-    yield ox.Quad(build_activity, RDFS_LABEL, text(f"Build of the store from {documents} documents"), g)
+    yield ox.Quad(build_activity, RDFS_LABEL, text(f"Build of the store from {report.documents} documents"), g)
     yield ox.Quad(build_activity, iri(PROV + "startedAtTime"), typed(started, "dateTime"), g)
-    yield ox.Quad(build_activity, iri(PROV + "endedAtTime"), typed(ended, "dateTime"), g)
+    yield ox.Quad(build_activity, iri(PROV + "endedAtTime"), typed(_now(), "dateTime"), g)
     yield ox.Quad(build_activity, iri(PROV + "wasAssociatedWith"), iri(software_agent(iris)), g)
     yield ox.Quad(reasoning, RDF_TYPE, iri(DKG.ReasoningActivity), g)
-    yield ox.Quad(reasoning, RDFS_LABEL, text("OWL 2 RL reasoning with owlrl"), g)
+    method = "owlrl" if report.reasoner == "owlrl" else "SPARQL rules compiled from the ontology (loaders/rules.py)"
+    yield ox.Quad(reasoning, RDFS_LABEL, text(f"OWL 2 RL reasoning with {method}"), g)
     yield ox.Quad(reasoning, iri(PROV + "wasAssociatedWith"), iri(software_agent(iris)), g)
     yield ox.Quad(reasoning, iri("http://purl.org/dc/terms/isPartOf"), build_activity, g)
     for name, source_path in [
@@ -265,56 +276,21 @@ def build_graph_quads(
     yield ox.Quad(iri(iris.inferred_graph), iri(PROV + "wasGeneratedBy"), reasoning, g)
 
 
-def write_dataset(store: Store, quads: Sequence[ox.Quad]) -> None:
-    """Serialise to N-Quads beside the store and bulk-load it as the new dataset.
-
-    Every triple is written twice: in its named graph, and in the default graph, which thereby holds
-    the RDF merge of all named graphs (a set: the store keeps each triple once). Queries that name
-    no graph read that merge, so a fact stated by several claims counts once (pyoxigraph 0.5's
-    union-default-graph mode counts it once per graph: oxigraph issue #1919).
-    """
-    location = Path(store.location)
-    location.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=location.parent, prefix=".build-", suffix=".nq") as handle:
-        ox.serialize(quads, handle, format=ox.RdfFormat.N_QUADS)
-        ox.serialize((ox.Quad(q.subject, q.predicate, q.object) for q in quads), handle, format=ox.RdfFormat.N_QUADS)
-        handle.flush()
-        store.replace_dataset(Path(handle.name))
+def _named_triples(registry: Iterable[ox.Quad], batches: Iterable[bytes]) -> Iterator[ox.Triple]:
+    yield from (q.triple for q in registry)
+    for data in batches:
+        for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                yield quad.triple
 
 
-def _groups(batches: Sequence[DocumentBatch]) -> Iterator[Sequence[DocumentBatch]]:
-    for start in range(0, len(batches), VALIDATION_BATCH_DOCUMENTS):
-        yield batches[start : start + VALIDATION_BATCH_DOCUMENTS]
+def _round_printer(show: bool):
+    def report(round_number: int, inferred: int) -> None:
+        if show:
+            print(f"reasoning (rules), round {round_number}: {inferred:,} inferred triples", flush=True)
 
-
-def _by_subject(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
-    index: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        index.setdefault(quad.subject.value, []).append(quad)
-    return index
-
-
-def _from_rdflib_graph(graph: rdflib.Graph) -> list[ox.Triple]:
-    data = graph.serialize(format="nt", encoding="utf-8")
-    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-
-
-def skolemised_quads(triples: Iterable[ox.Triple], graph: str, base: str) -> list[ox.Quad]:
-    """The triples in ``graph`` with each blank node replaced by a skolem IRI (RDF 1.1 §3.5) named
-    after its RDFC-1.0 canonical label: the store's loader renames blank nodes at random, so only
-    IRIs keep a build reproducible."""
-    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, iri(graph)) for t in triples)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-
-    def skolem(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.Literal:
-        return iri(f"{base}.well-known/genid/{term.value}") if isinstance(term, ox.BlankNode) else term
-
-    return sorted((ox.Quad(skolem(q.subject), q.predicate, skolem(q.object), q.graph_name) for q in dataset), key=str)
+    return report
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _short(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

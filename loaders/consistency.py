@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 from dprk_kg.errors import InputError
 from dprk_kg.iris import Iris
-from dprk_kg.loaders.document_loader import DocumentBatch
-
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-def check_shared_labels(batches: Sequence[DocumentBatch], iris: Iris) -> None:
+@dataclass(frozen=True)
+class Label:
+    """An English label a document gives an entity it introduces, and where."""
+
+    entity: str
+    label: str
+    path: Path
+    line: int
+    claim: str
+
+
+def check_shared_labels(labels: Iterable[Label], iris: Iris) -> None:
     """An entity introduced by several documents must carry the same English label in each, or the
     union graph would give it two names."""
     prefix = iris.entity("")
-    first: dict[str, tuple[str, DocumentBatch, str]] = {}
-    for batch in batches:
-        for claim in batch.claims.claims:
-            for triple in claim.triples:
-                if (
-                    triple.predicate.value == RDFS_LABEL
-                    and getattr(triple.object, "language", None) == "en"
-                    and triple.subject.value.startswith(prefix)
-                ):
-                    subject = triple.subject.value
-                    label = triple.object.value
-                    if subject not in first:
-                        first[subject] = (label, batch, claim.id)
-                        continue
-                    seen_label, seen_batch, seen_claim = first[subject]
-                    if seen_label != label:
-                        raise InputError(
-                            batch.claims.path,
-                            claim.line_mentioning("rdfs:label"),
-                            f"claim {claim.id!r}: id:{subject[len(prefix) :]} is labelled {label!r} here but "
-                            f"{seen_label!r} in {seen_batch.claims.path.name} (claim {seen_claim!r})",
-                        )
+    first: dict[str, Label] = {}
+    for label in labels:
+        seen = first.setdefault(label.entity, label)
+        if seen.label != label.label:
+            raise InputError(
+                label.path,
+                label.line,
+                f"claim {label.claim!r}: id:{label.entity[len(prefix) :]} is labelled {label.label!r} here but "
+                f"{seen.label!r} in {seen.path.name} (claim {seen.claim!r})",
+            )

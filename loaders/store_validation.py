@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from dprk_kg.errors import InputError, QueryError, ValidationFailed, Violation
 from dprk_kg.iris import Iris
-from dprk_kg.loaders.build import Inputs
+from dprk_kg.loaders.inputs import Inputs
 from dprk_kg.loaders.validation import validate_triples
 from dprk_kg.paths import queries_dir
 from dprk_kg.store import ResultFormat, Store

@@ -7,7 +7,7 @@ passes them to the client as they are, and a remote backend can hand through wha
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -57,14 +57,24 @@ class Dataset:
     named_graphs: tuple[str, ...] = ()
 
 
+class Session(Protocol):
+    """A handle on a store version being prepared (before it is swapped in), to finish it with
+    updates — such as the reasoning rules — that readers must never see half done."""
+
+    def update(self, sparql: str) -> None: ...
+
+    def select(self, sparql: str) -> list[dict[str, str]]: ...
+
+
 class Store(Protocol):
     """A quad store. Every method raises ``StoreError`` when the store cannot be read or written,
     ``QueryError`` when a query or update is malformed."""
 
     location: str
 
-    def replace_dataset(self, nquads: Path) -> None:
-        """Replace the whole dataset by the N-Quads file, atomically: readers see old or new, never half."""
+    def replace_dataset(self, nquads: Path, prepare: Callable[[Session], None] | None = None) -> None:
+        """Replace the whole dataset by the N-Quads file, atomically: readers see old or new, never half.
+        ``prepare`` runs on the new dataset before readers see it."""
 
     def replace_graphs(self, graphs: Iterable[str], nquads: bytes) -> None:
         """Drop the named graphs and insert the quads, in one transaction."""

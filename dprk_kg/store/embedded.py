@@ -25,7 +25,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
-from dprk_kg.store.base import Dataset, QueryOutput, ResultFormat, graph_replacement_update
+from dprk_kg.store.base import Dataset, QueryOutput, ResultFormat, Session, graph_replacement_update
 from dprk_kg.store.merge import FULL_REPAIR, analyse_update, snapshot_query, targeted_repair
 
 RESULTS_FORMATS = {
@@ -88,10 +88,12 @@ class EmbeddedStore:
         self._version = None
 
     # --- writing ---------------------------------------------------------------------------------
-    def replace_dataset(self, nquads: Path) -> None:
+    def replace_dataset(self, nquads: Path, prepare: Callable[[Session], None] | None = None) -> None:
         def fill(fresh: Path) -> None:
             store = ox.Store(str(fresh))
             store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            if prepare is not None:
+                prepare(_Session(store))
             store.flush()
             del store  # closed before anyone else may open the version
 
@@ -249,6 +251,24 @@ class EmbeddedStore:
 
     def version_name(self) -> str:
         return self.current_version().name
+
+
+class _Session:
+    """A Session over a version being written (in this process only, before the swap)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as error:
+            raise QueryError(str(error)) from error
+
+    def select(self, sparql: str) -> list[dict[str, str]]:
+        result = self._store.query(sparql)
+        names = [v.value for v in result.variables]
+        return [{n: s[n].value for n in names if s[n] is not None} for s in result]
 
 
 class _TooLarge(Exception):
