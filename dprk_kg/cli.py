@@ -96,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace, settings: Settings) -> int:
     from dprk_kg.loaders.build import build
 
-    store = open_store(settings.store)
+    store = open_store(settings.store, base=settings.base)
     report = build(
         settings.seeds,
         store,

@@ -147,7 +147,7 @@ def introduced_labels(batches: Iterable[DocumentBatch], iris: Iris, registry: Re
                     and subject.startswith(prefix)
                     and registry.get(subject[len(prefix) :]) is None
                 ):
-                    line = claim.line_mentioning(f"\"{triple.object.value}\"")
+                    line = claim.line_mentioning(f'"{triple.object.value}"')
                     yield Label(subject, triple.object.value, batch.claims.path, line, claim.id)
 
 

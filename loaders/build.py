@@ -123,9 +123,8 @@ def build(
     report.shapes = count_shapes(inputs.shapes)
     groups = plan(discover(seeds))
 
-    location = Path(store.location)
-    location.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=location.parent, prefix=".build-", suffix=".nq") as out:
+    store.work_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=store.work_dir, prefix=".build-", suffix=".nq") as out:
         fixed = [*ontology_quads(inputs, iris), *shapes_quads(inputs.shapes, iris), *registry]
         out.write(with_default_graph(fixed))
         report.quads = len(fixed)
@@ -167,7 +166,7 @@ def build(
             report.inferred_triples = materialise(
                 session.update,
                 lambda: int(session.select(count_query(iris))[0]["n"]),
-                compile_rules(inputs.ontology, iris),
+                compile_rules(inputs.ontology, iris, merge_into_default=session.merges_into_default),
                 progress=_round_printer(show_progress),
             )
             report.quads += report.inferred_triples

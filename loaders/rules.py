@@ -136,18 +136,20 @@ def _values(pairs: Iterable[tuple[str, str]], names: str) -> str:
     return f"VALUES ({names}) {{ {rows} }}"
 
 
-def compile_rules(ontology: Ontology, iris: Iris) -> list[str]:
-    """SPARQL updates that each add one kind of entailment to the inferred graph and to the default
-    graph (the merge); premises are read from the default graph, which already holds all asserted
-    triples and, after each round, the earlier inferences."""
+def compile_rules(ontology: Ontology, iris: Iris, *, merge_into_default: bool = True) -> list[str]:
+    """SPARQL updates that each add one kind of entailment to the inferred graph — and to the default
+    graph when that holds the merge; premises are read from the default graph, which already holds all
+    asserted triples and, after each round, the earlier inferences (or, on a store whose default graph
+    is the union of its graphs, sees them anyway)."""
     facts = axioms(ontology)
     inferred = iris.inferred_graph
     data = " || ".join(f'STRSTARTS(STR(?s), "{prefix}")' for prefix in iris.data_prefixes)
     rules = []
 
     def rule(head: str, body: str) -> str:
+        also_default = head if merge_into_default else ""
         return (
-            f"INSERT {{ GRAPH <{inferred}> {{ {head} }} {head} }} WHERE {{ {body} "
+            f"INSERT {{ GRAPH <{inferred}> {{ {head} }} {also_default} }} WHERE {{ {body} "
             f"FILTER ({data}) FILTER NOT EXISTS {{ {head} }} }}"
         )
 

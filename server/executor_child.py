@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.server.executor import receive, send
-from dprk_kg.store import EmbeddedStore, ResultFormat
+from dprk_kg.store import ResultFormat, open_store
 from dprk_kg.store.base import Dataset
 
 
 def main(store_path: str) -> None:
-    store = EmbeddedStore(Path(store_path), read_only=True)
+    store = open_store(store_path, read_only=True)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write on the answer channel
     while True:

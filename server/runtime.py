@@ -7,13 +7,12 @@ them, never inherited across a fork.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from flask import current_app
 
 from dprk_kg.server.config import ServerConfig
 from dprk_kg.server.executor import Executor
-from dprk_kg.store import EmbeddedStore
+from dprk_kg.store import Store, open_store
 
 _per_process: dict[str, object] = {}
 
@@ -32,10 +31,10 @@ def executor() -> Executor:
     return _per_process[key]  # type: ignore[return-value]
 
 
-def writable_store() -> EmbeddedStore:
+def writable_store() -> Store:
     key = f"store-{os.getpid()}-{id(current_app)}"
     if key not in _per_process:
-        _per_process[key] = EmbeddedStore(Path(config().store))
+        _per_process[key] = open_store(config().store)
     return _per_process[key]  # type: ignore[return-value]
 
 

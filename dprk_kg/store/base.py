@@ -61,6 +61,10 @@ class Session(Protocol):
     """A handle on a store version being prepared (before it is swapped in), to finish it with
     updates — such as the reasoning rules — that readers must never see half done."""
 
+    #: whether the store's default graph holds the merge of the named graphs (written explicitly), or
+    #: the store itself answers the default graph as the union of all graphs (Virtuoso)
+    merges_into_default: bool
+
     def update(self, sparql: str) -> None: ...
 
     def select(self, sparql: str) -> list[dict[str, str]]: ...
@@ -71,6 +75,10 @@ class Store(Protocol):
     ``QueryError`` when a query or update is malformed."""
 
     location: str
+
+    @property
+    def work_dir(self) -> Path:
+        """Where a build may write its scratch files (beside an embedded store, on its disk)."""
 
     def replace_dataset(self, nquads: Path, prepare: Callable[[Session], None] | None = None) -> None:
         """Replace the whole dataset by the N-Quads file, atomically: readers see old or new, never half.

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.store.base import Dataset, QueryOutput, ResultFormat, Session, graph_replacement_update
-from dprk_kg.store.merge import FULL_REPAIR, analyse_update, snapshot_query, targeted_repair
+from dprk_kg.store.merge import SCRATCH_GRAPH, analyse_update, repaired_update
 
 RESULTS_FORMATS = {
     ResultFormat.SPARQL_JSON: ox.QueryResultsFormat.JSON,
@@ -60,6 +60,10 @@ class EmbeddedStore:
     # --- opening ---------------------------------------------------------------------------------
     def exists(self) -> bool:
         return self.path.exists()
+
+    @property
+    def work_dir(self) -> Path:
+        return self.path.parent
 
     @property
     def versions(self) -> Path:
@@ -118,20 +122,14 @@ class EmbeddedStore:
         if self.read_only:
             raise StoreError("the store is open read-only")
         effects = analyse_update(sparql, prefixes=prefixes, base_iri=base_iri)
+        repaired = repaired_update(sparql, effects, SCRATCH_GRAPH)
 
         def apply(fresh: Path) -> None:
             store = ox.Store(str(fresh))
-            before = _triples(store, effects.graphs) if effects.graphs else set()
             try:
-                store.update(sparql, prefixes=prefixes or {}, base_iri=base_iri)
+                store.update(repaired, prefixes=prefixes or {}, base_iri=base_iri)
             except SyntaxError as error:
                 raise QueryError(str(error)) from error
-            if effects.graphs is None:
-                store.update(FULL_REPAIR)
-            elif effects.graphs:
-                repair = targeted_repair(before, _triples(store, effects.graphs))
-                if repair:
-                    store.update(repair)
             store.flush()
             del store
 
@@ -256,6 +254,8 @@ class EmbeddedStore:
 class _Session:
     """A Session over a version being written (in this process only, before the swap)."""
 
+    merges_into_default = True
+
     def __init__(self, store: ox.Store) -> None:
         self._store = store
 
@@ -295,11 +295,6 @@ class _BoundedBuffer:
 
     def getvalue(self) -> bytes:
         return b"".join(self.parts)
-
-
-def _triples(store: ox.Store, graphs: Iterable[str]) -> set[str]:
-    data = ox.serialize(store.query(snapshot_query(graphs)), format=ox.RdfFormat.N_TRIPLES)
-    return set(data.decode("utf-8").splitlines())
 
 
 @contextlib.contextmanager

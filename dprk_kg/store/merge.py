@@ -21,6 +21,7 @@ DEFAULT_GRAPH_IS_DERIVED = (
     "written directly; name a graph (GRAPH <…> { … }, WITH <…>, or ?graph=… on the graph store)"
 )
 
+SCRATCH_GRAPH = "urn:dprk-kg:scratch:merge-repair"  # holds touched graphs' old content during one update
 FULL_REPAIR = """
 DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;
 INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }
@@ -104,24 +105,24 @@ def _collect(quads: dict[object, object], graphs: set[str]) -> bool:
     return unknown
 
 
-def snapshot_query(graphs: Iterable[str]) -> str:
-    """CONSTRUCT of the triples of some named graphs (their merge)."""
-    values = " ".join(f"<{g}>" for g in sorted(graphs))
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+def repaired_update(sparql: str, effects: UpdateEffects, scratch: str) -> str:
+    """The update followed by the repair of the default graph, as one request (one transaction).
 
-
-def targeted_repair(before: set[str], after: set[str]) -> str | None:
-    """The update that brings the default graph in line after some named graphs changed from
-    ``before`` to ``after`` (sets of N-Triples lines); None when nothing changed."""
-    added = sorted(after - before)
-    removed = sorted(before - after)
-    parts = []
-    if added:
-        parts.append("INSERT DATA {\n" + "\n".join(added) + "\n}")
-    if removed:
-        rows = "\n".join(f"({line.rstrip(' .')})" for line in removed)
-        parts.append(
-            "DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) {\n" + rows + "\n} "
-            "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
-        )
-    return " ;\n".join(parts) or None
+    With the touched graphs known, their old content is first copied into a scratch graph; after the
+    update, the merge drops what was in them and is now in no graph, and adds what they now hold. With
+    them unknown, the whole merge is recomputed.
+    """
+    if effects.graphs is None:
+        return f"{sparql} ;\n{FULL_REPAIR}"
+    if not effects.graphs:
+        return sparql
+    touched = " ".join(f"<{g}>" for g in sorted(effects.graphs))
+    snapshot = " ;\n".join(f"ADD SILENT <{g}> TO <{scratch}>" for g in sorted(effects.graphs))
+    return (
+        f"DROP SILENT GRAPH <{scratch}> ;\n{snapshot} ;\n{sparql} ;\n"
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{scratch}>) }} }} ;\n"
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {touched} }} GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ ?s ?p ?o }} }} ;\n"
+        f"CLEAR SILENT GRAPH <{scratch}> ;\nDROP SILENT GRAPH <{scratch}>"
+    )

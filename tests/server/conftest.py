@@ -59,7 +59,9 @@ def start_server(
     workers: int = 2,
     env: dict[str, str] | None = None,
     timeout: float | None = None,
+    store_location: str | None = None,
 ) -> Server:
+    """``store_location`` serves a remote store (``oxigraph+http://…``) instead of the path ``store``."""
     port = free_port()
     command = [
         sys.executable,
@@ -67,7 +69,7 @@ def start_server(
         "dprk_kg.cli",
         "serve",
         "--store",
-        str(store),
+        store_location or str(store),
         "--port",
         str(port),
         "--workers",

@@ -1,0 +1,160 @@
+"""The remote backend against real servers: the same build, queries, writes and endpoint on Oxigraph
+server and Virtuoso, through SPARQL 1.1 Query and Update only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import requests
+
+from dprk_kg.competency import CompetencyQuery, read_queries
+from dprk_kg.errors import QueryError
+from dprk_kg.store import ResultFormat, open_store
+from dprk_kg.store.remote import RemoteStore
+from tests.conftest import ROOT, run_cli
+from tests.server.conftest import free_port, start_server
+from tests.store.conftest import RemoteServer
+
+QUERIES = read_queries(ROOT / "queries")
+# What Virtuoso changes on the way in (found by these tests, documented in docs/remote-stores.md):
+# it keeps xsd:duration as a count of months ("P3M" comes back as "3").
+VIRTUOSO_CHANGES = {"02-who-is-mobilised"}
+
+
+@pytest.fixture(scope="module", params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.virtuoso)])
+def remote(request: pytest.FixtureRequest) -> RemoteServer:
+    server: RemoteServer = request.getfixturevalue(f"{request.param}_server")
+    result = run_cli("build", "--store", server.location, "--quiet", "--reasoner", "rules", timeout=900)
+    assert result.returncode == 0, result.stderr
+    return server
+
+
+def flavour(server: RemoteServer) -> str:
+    return server.location.split("+", 1)[0]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_competency_answers_through_the_remote_store(remote: RemoteServer, query: CompetencyQuery) -> None:
+    if flavour(remote) == "virtuoso" and query.name in VIRTUOSO_CHANGES:
+        pytest.xfail("Virtuoso stores xsd:duration as a number of months")
+    store = open_store(remote.reader, read_only=True)
+    data = json.loads(store.query(query.sparql, ResultFormat.SPARQL_JSON).body)
+    found = [tuple(b.get(n, {}).get("value", "") for n in data["head"]["vars"]) for b in data["results"]["bindings"]]
+    if query.count is not None:
+        assert len(found) == query.count and all(row in found for row in query.expected)
+    elif query.ordered:
+        assert found == list(query.expected)
+    else:
+        assert sorted(found) == sorted(query.expected)
+
+
+def test_rebuilding_is_idempotent_and_leaves_other_graphs_alone(remote: RemoteServer) -> None:
+    store = open_store(remote.location)
+    foreign = "https://example.org/someone-elses/graph"
+    store.update(f'INSERT DATA {{ GRAPH <{foreign}> {{ <https://example.org/x> <https://example.org/y> "kept" }} }}')
+    count = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
+    result = run_cli("build", "--store", remote.location, "--quiet", "--reasoner", "rules", timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"] == count
+    assert store.select(f"SELECT ?o WHERE {{ GRAPH <{foreign}> {{ ?s ?p ?o }} }}") == [{"o": "kept"}]
+    store.update(f"CLEAR GRAPH <{foreign}>")  # Virtuoso drops only graphs it saw created; CLEAR is portable
+
+
+def test_the_rules_give_the_same_entailments_as_in_the_embedded_store(remote: RemoteServer, built_store: Path) -> None:
+    query = "SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/dprk-kg/graph/inferred> { ?s ?p ?o } }"
+    here = {tuple(r.values()) for r in open_store(str(built_store), read_only=True).select(query)}
+    there = {tuple(r.values()) for r in open_store(remote.reader, read_only=True).select(query)}
+    assert len(here) == 940 and there == here
+
+
+def test_integrity_checks_pass_on_oxigraph(oxigraph_server: RemoteServer, remote: RemoteServer) -> None:
+    if remote is not oxigraph_server:
+        pytest.skip("Virtuoso's datatype changes are covered by test_what_virtuoso_changes")
+    result = run_cli("validate", "--store", oxigraph_server.reader)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.virtuoso
+def test_what_virtuoso_changes(virtuoso_server: RemoteServer) -> None:
+    """Pins the fidelity loss down, so a Virtuoso that keeps the values would show here."""
+    run_cli("build", "--store", virtuoso_server.location, "--quiet", "--reasoner", "rules", timeout=900)
+    store = open_store(virtuoso_server.reader, read_only=True)
+    rows = store.select(
+        "SELECT ?d WHERE { <https://w3id.org/dprk-kg/id/musan-mine-workers-mobilisation> "
+        "<https://w3id.org/dprk-kg/ontology#shiftLength> ?d }"
+    )
+    assert rows == [{"d": "3"}]  # was "P3M"^^xsd:duration
+
+
+def test_updates_keep_the_merge_on_oxigraph(oxigraph_server: RemoteServer) -> None:
+    store = open_store(oxigraph_server.location)
+    graph = "https://example.org/g-remote"
+    store.update(f'INSERT DATA {{ GRAPH <{graph}> {{ <urn:r> <urn:p> "1" }} }}')
+    assert store.select("SELECT ?o WHERE { <urn:r> <urn:p> ?o }") == [{"o": "1"}]
+    store.update(f"DROP GRAPH <{graph}>")
+    assert store.select("SELECT ?o WHERE { <urn:r> <urn:p> ?o }") == []
+    with pytest.raises(QueryError, match="merge of all named graphs"):
+        store.update('INSERT DATA { <urn:r> <urn:p> "2" }')
+
+
+def test_serving_in_front_of_a_remote_store(remote: RemoteServer, tmp_path: Path) -> None:
+    server = start_server(tmp_path / "unused", tmp_path / "serve.log", env={}, store_location=remote.reader)
+    try:
+        response = requests.get(
+            f"{server.url}/sparql",
+            params={"query": "SELECT ?c WHERE { ?c a dkg:County } ORDER BY ?c"},
+            headers={"Accept": "text/csv"},
+        )
+        assert response.status_code == 200
+        assert [row[0] for row in csv.reader(io.StringIO(response.text))][1:] == [
+            f"https://w3id.org/dprk-kg/id/{c}" for c in ("kyongsong-county", "musan-county", "orang-county")
+        ]
+        page = requests.get(f"{server.url}/id/orang-county.html")
+        assert page.status_code == 200 and "어랑군" in page.text
+    finally:
+        server.stop()
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    """An update endpoint that fails twice with 503 before it accepts: a passing fault."""
+
+    failures_left = 2
+    received: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        if type(self).failures_left > 0:
+            type(self).failures_left -= 1
+            self.send_response(503)
+            self.end_headers()
+            return
+        type(self).received.append(body)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+def test_loads_are_retried_after_a_passing_failure() -> None:
+    port = free_port()
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), _Flaky)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        store = RemoteStore(f"sparql+http://127.0.0.1:{port}/query?update=http://127.0.0.1:{port}/update")
+        import pyoxigraph as ox
+
+        store._insert([ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("1"), ox.NamedNode("urn:g"))])
+        assert _Flaky.failures_left == 0 and len(_Flaky.received) == 1
+        assert "INSERT+DATA" in _Flaky.received[0] or "INSERT DATA" in _Flaky.received[0]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
