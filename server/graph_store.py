@@ -110,17 +110,28 @@ def _exists(graph: str) -> bool:
 
 
 def _parse_body(graph: str) -> str:
-    mimetype = request.mimetype
-    fmt = INPUT_FORMATS.get(mimetype)
-    if fmt is None:
-        raise HttpError(415, f"unsupported Content-Type {mimetype or '(none)'}; use one of: {', '.join(INPUT_FORMATS)}")
-    try:
-        quads = list(ox.parse(request.get_data(), format=fmt, base_iri=graph))
-    except SyntaxError as error:
-        raise HttpError(400, f"the {mimetype} body does not parse: {error}") from error
-    except ValueError as error:
-        raise HttpError(400, f"the body cannot be read: {error}") from error
-    return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    """The body's triples as N-Triples; a multipart/form-data body is several RDF documents whose
+    triples are all merged into the graph (Graph Store Protocol §5.5)."""
+    if request.mimetype == "multipart/form-data":
+        parts = [(part.mimetype, part.read()) for _, part in request.files.items(multi=True)]
+        if not parts:
+            raise HttpError(400, "the multipart/form-data body has no file parts")
+    else:
+        parts = [(request.mimetype, request.get_data())]
+    triples: list[ox.Triple] = []
+    for mimetype, data in parts:
+        fmt = INPUT_FORMATS.get(mimetype)
+        if fmt is None:
+            raise HttpError(
+                415, f"unsupported Content-Type {mimetype or '(none)'}; use one of: {', '.join(INPUT_FORMATS)}"
+            )
+        try:
+            triples += [q.triple for q in ox.parse(data, format=fmt, base_iri=graph, rename_blank_nodes=True)]
+        except SyntaxError as error:
+            raise HttpError(400, f"the {mimetype} body does not parse: {error}") from error
+        except ValueError as error:
+            raise HttpError(400, f"the body cannot be read: {error}") from error
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
 
 
 def _create() -> Response:

@@ -128,7 +128,8 @@ def choose(kind: str, accept: str | None, format_parameter: str | None = None) -
     best: tuple[float, int, int, ResultFormat] | None = None
     for rank, candidate in enumerate(offered):
         for media_range in ranges:
-            names = [candidate.media_type, *(a for a, f in ALIASES.items() if f is candidate)]
+            aliases = [] if "*" in media_range.type else [a for a, f in ALIASES.items() if f is candidate]
+            names = [candidate.media_type, *aliases]  # a wildcard matches canonical types only
             if any(media_range.matches(name) for name in names):
                 score = (media_range.q, -media_range.type.count("*"), -rank, candidate)
                 if media_range.q > 0 and (best is None or score[:3] > best[:3]):

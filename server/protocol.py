@@ -12,9 +12,10 @@ import time
 
 from flask import Blueprint, Response, g, render_template, request
 
+from dprk_kg import sparql_text
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.namespaces import base_prefixes
-from dprk_kg.server import negotiation, sparql_text
+from dprk_kg.server import negotiation
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.examples import examples
 from dprk_kg.server.executor import EngineCrashed, QueryTimeout

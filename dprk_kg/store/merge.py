@@ -15,6 +15,7 @@ from rdflib.plugins.sparql.processor import prepareUpdate
 from rdflib.term import Variable
 
 from dprk_kg.errors import QueryError
+from dprk_kg.sparql_text import declared_prefixes, without_final_semicolon
 
 DEFAULT_GRAPH_IS_DERIVED = (
     "this update writes the default graph, which here is the merge of all named graphs and cannot be "
@@ -41,7 +42,7 @@ def analyse_update(
     """Parse the update (rdflib) to find the graphs it writes; raise ``QueryError`` if it does not
     parse or would write the default graph."""
     try:
-        update = prepareUpdate(sparql, initNs=prefixes or {}, base=base_iri)
+        update = prepareUpdate(sparql, initNs=_undeclared(sparql, prefixes or {}), base=base_iri)
     except Exception as error:  # pyparsing's ParseException and rdflib's errors share no base class
         raise QueryError(f"update does not parse: {error}") from error
     graphs: set[str] = set()
@@ -84,6 +85,15 @@ def analyse_update(
     return UpdateEffects(None if unknown else frozenset(graphs))
 
 
+def _undeclared(sparql: str, prefixes: dict[str, str]) -> dict[str, str]:
+    """The well-known prefixes the update does not declare itself: rdflib re-applies its initial
+    namespaces before each operation, so a well-known name for a namespace the update names otherwise
+    (``dcterms:`` for its own ``dc:``) would take that namespace back from it."""
+    declared = declared_prefixes(sparql)
+    namespaces = set(declared.values())
+    return {name: iri for name, iri in prefixes.items() if name not in declared and iri not in namespaces}
+
+
 def _field(node: object, key: str) -> object:
     """A field of rdflib's algebra node, or None (its own ``get`` returns the key when absent)."""
     return node[key] if key in node else None  # type: ignore[operator, index]  # noqa: SIM401
@@ -112,14 +122,16 @@ def repaired_update(sparql: str, effects: UpdateEffects, scratch: str) -> str:
     update, the merge drops what was in them and is now in no graph, and adds what they now hold. With
     them unknown, the whole merge is recomputed.
     """
+    # A newline ends a trailing comment; a trailing ";" would make ";;".
+    sparql = without_final_semicolon(sparql)
     if effects.graphs is None:
-        return f"{sparql} ;\n{FULL_REPAIR}"
+        return f"{sparql}\n;\n{FULL_REPAIR}"
     if not effects.graphs:
         return sparql
     touched = " ".join(f"<{g}>" for g in sorted(effects.graphs))
     snapshot = " ;\n".join(f"ADD SILENT <{g}> TO <{scratch}>" for g in sorted(effects.graphs))
     return (
-        f"DROP SILENT GRAPH <{scratch}> ;\n{snapshot} ;\n{sparql} ;\n"
+        f"DROP SILENT GRAPH <{scratch}> ;\n{snapshot} ;\n{sparql}\n;\n"
         f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{scratch}>) }} }} ;\n"
         f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {touched} }} GRAPH ?g {{ ?s ?p ?o }} "

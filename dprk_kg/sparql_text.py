@@ -98,6 +98,29 @@ def _operands(text: str, keyword: str) -> list[str]:
     return found
 
 
+def without_final_semicolon(text: str) -> str:
+    """The text without a trailing ``;`` (the grammar allows one), so more operations can follow."""
+    last = None
+    for token in tokens(text):
+        last = token
+    if last is not None and last.text == ";":
+        return text[: last.start] + text[last.start + 1 :]
+    return text
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The PREFIX declarations the text makes itself (name → namespace)."""
+    found = {}
+    stream = [t for t in tokens(text)]
+    for index, token in enumerate(stream[:-1]):
+        if token.kind == "word" and token.text.upper() == "PREFIX":
+            name = stream[index + 1].text
+            namespace = stream[index + 2].text if index + 2 < len(stream) else ""
+            if name.endswith(":") and namespace.startswith("<"):
+                found[name[:-1]] = namespace[1:-1]
+    return found
+
+
 def declares_dataset(text: str) -> bool:
     """Whether an update names its own dataset (USING, USING NAMED or WITH)."""
     return any(t.text.upper() in ("USING", "WITH") for t in keywords(text))
