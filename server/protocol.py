@@ -18,7 +18,7 @@ from dprk_kg.namespaces import base_prefixes
 from dprk_kg.server import negotiation
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.examples import examples
-from dprk_kg.server.executor import EngineCrashed, QueryTimeout
+from dprk_kg.server.executor import QueryTimeout
 from dprk_kg.server.runtime import config, executor, writable_store
 from dprk_kg.server.service_description import service_description
 
@@ -111,8 +111,6 @@ def execute(job: dict[str, object]):
         raise HttpError(400, str(error)) from error
     except QueryTimeout as error:
         raise HttpError(503, str(error), {"Retry-After": "10"}) from error
-    except EngineCrashed as error:
-        raise HttpError(500, str(error)) from error
     except StoreError as error:
         raise HttpError(503, f"the store is not available: {error}") from error
 

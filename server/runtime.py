@@ -26,7 +26,10 @@ def executor() -> Executor:
     if key not in _per_process:
         settings = config()
         _per_process[key] = Executor(
-            settings.store, timeout=settings.query_timeout, max_result_bytes=settings.max_result_bytes
+            settings.store,
+            timeout=settings.query_timeout,
+            max_result_bytes=settings.max_result_bytes,
+            base=settings.base,
         )
     return _per_process[key]  # type: ignore[return-value]
 
@@ -36,6 +39,11 @@ def writable_store() -> Store:
     if key not in _per_process:
         _per_process[key] = open_store(config().store)
     return _per_process[key]  # type: ignore[return-value]
+
+
+def stuck() -> bool:
+    """Whether a query of this process outlived its limit and is still running."""
+    return any(isinstance(resource, Executor) and resource.stuck for resource in _per_process.values())
 
 
 def close_all() -> None:

@@ -9,7 +9,7 @@ from gunicorn.app.base import BaseApplication
 
 from dprk_kg.server.app import create_app
 from dprk_kg.server.config import ServerConfig
-from dprk_kg.server.runtime import close_all
+from dprk_kg.server.runtime import close_all, stuck
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -24,6 +24,14 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         return self.application
+
+
+def _retire_if_stuck(worker: Any, _request: Any, _environ: Any, _response: Any) -> None:
+    """A query that outlived its limit cannot be cancelled and still holds this worker's query thread: the
+    worker stops accepting, exits once this answer is sent, and gunicorn starts a fresh one (the same path
+    as ``max_requests``)."""
+    if stuck():
+        worker.alive = False
 
 
 def serve(settings: ServerConfig, *, host: str, port: int, workers: int) -> None:
@@ -43,14 +51,17 @@ def serve(settings: ServerConfig, *, host: str, port: int, workers: int) -> None
         {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
             "workers": workers,
+            # sync: a worker accepts a connection only when idle, so when one must retire (its query outlived
+            # the limit) no other request is queued on it; gthread would drop the ones it had accepted.
             "worker_class": "sync",
-            "timeout": int(settings.query_timeout) + 30,  # a worker waits on its executor up to the query limit
+            "timeout": int(settings.query_timeout) + 30,  # a worker waits on its query up to the query limit
             "graceful_timeout": 10,
             "keepalive": 5,
             "accesslog": None,  # the app writes its own structured access log
             "errorlog": "-",
             "loglevel": "warning",
             "when_ready": when_ready,
+            "post_request": _retire_if_stuck,
             "worker_exit": lambda _server, _worker: close_all(),
         },
     ).run()

@@ -314,15 +314,19 @@ def fragile_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_an_engine_crash_costs_one_request(fragile_server: Server) -> None:
+    """With the nesting guard lifted, pyoxigraph 0.5.13 segfaults: the worker serving that request dies
+    (its client loses the connection) and gunicorn replaces it; every other request is answered."""
     query = "SELECT * WHERE " + "{" * 5000 + "?s ?p ?o" + "}" * 5000
-    response = requests.post(f"{fragile_server.url}/sparql", data={"query": query}, headers=FORM)
-    assert response.status_code == 500
-    assert "crashed" in response.text and "SIGSEGV" in response.text
-    after = requests.get(f"{fragile_server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"})
-    assert after.status_code == 200 and after.json()["boolean"] is True
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{fragile_server.url}/sparql", data={"query": query}, headers=FORM)
+    answers = [requests.get(f"{fragile_server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"}) for _ in range(10)]
+    assert all(a.status_code == 200 and a.json()["boolean"] is True for a in answers)
+    assert "SIGSEGV" in fragile_server.log.read_text() or "signal 11" in fragile_server.log.read_text()
 
 
-def test_a_slow_query_is_stopped_and_others_are_served_meanwhile(fragile_server: Server) -> None:
+def test_a_slow_query_times_out_and_others_are_served_meanwhile(fragile_server: Server) -> None:
+    """The worker whose query outlived the limit answers 503, then retires; requests that follow are served
+    by the others and by its replacement, none of them on a dying worker."""
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     outcome: dict[str, object] = {}
 
@@ -340,6 +344,8 @@ def test_a_slow_query_is_stopped_and_others_are_served_meanwhile(fragile_server:
     assert quick_done < outcome["slow_done"]  # the others were answered while the slow query still ran
     assert outcome["slow"].status_code == 503
     assert "longer than the limit of 1 s" in outcome["slow"].text
+    after = [requests.get(f"{fragile_server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"}) for _ in range(20)]
+    assert all(r.status_code == 200 for r in after)
     assert requests.get(f"{fragile_server.url}/healthz").status_code == 200
 
 
