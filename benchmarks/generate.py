@@ -772,6 +772,17 @@ class When:
     def start(self) -> str:
         return self.phrase[0].upper() + self.phrase[1:]
 
+    @classmethod
+    def day(cls, phrase: str, year: int, month: int, day: int) -> When:
+        """A day the text gives without its year ("on June 4"), which a curator dates from the report."""
+        return cls(
+            phrase,
+            typed(f"--{month:02d}-{day:02d}", "gMonthDay"),
+            None,
+            typed(f"{year}-{month:02d}-{day:02d}", "date"),
+            year,
+        )
+
 
 @dataclass
 class Para:
@@ -1812,6 +1823,7 @@ class DocumentWriter:
         )
         p = self.para(sentence)
         broadcast = self.slug(f"kcbs broadcast {month} {day}")
+        when = When.day(f"on {MONTHS[month - 1]} {day}", self.year, month, day)
         drive = self.slug(f"construction of {phrase} factories in {self.province.short}")
         self.claim(
             "kcbs-broadcast",
@@ -1827,7 +1839,7 @@ class DocumentWriter:
                     ),
                 ),
                 (ent(broadcast), "dkg:agent", ent("korean-central-broadcasting-station")),
-                (ent(broadcast), "dkg:date", typed(f"--{month:02d}-{day:02d}", "gMonthDay")),
+                (ent(broadcast), "dkg:date", when.literal),
                 (ent(broadcast), "dkg:reportsOn", ent(drive)),
             ],
         )
@@ -1845,9 +1857,6 @@ class DocumentWriter:
             drive_triples,
             status="reported",
             attributed_to="korean-central-broadcasting-station",
-        )
-        when = When(
-            f"on {MONTHS[month - 1]} {day}", "", None, typed(f"{self.year}-{month:02d}-{day:02d}", "date"), self.year
         )
         self.year_claim("kcbs-broadcast-year", p.q(f"reported on {MONTHS[month - 1]} {day}"), ent(broadcast), when)
         return True
@@ -1963,15 +1972,16 @@ class DocumentWriter:
         speaker = "Kim Jong Un" if event.speaker == "kim-jong-un" else "the meeting"
         sentence = f"{event.mention}, {speaker} called for {call}."
         p = self.para(sentence)
+        when = When.day(event.mention, event.year, event.month, event.day)
         triples = [
             (ent(event.slug), "a", event.cls),
             (ent(event.slug), "rdfs:label", lit(event.label)),
-            (ent(event.slug), "dkg:date", typed(f"--{event.month:02d}-{event.day:02d}", "gMonthDay")),
+            (ent(event.slug), "dkg:date", when.literal),
         ]
         if event.cls == "dkg:Speech":
             triples += [
                 (ent(event.slug), "dkg:speaker", ent(event.speaker)),
-                (ent(event.slug), "dkg:audience", ent(event.audience or "")),
+                (ent(event.slug), "dkg:audience", ent(event.audience or "supreme-peoples-assembly")),
                 (ent(event.slug), "dkg:content", lit(call)),
             ]
         else:
@@ -1981,9 +1991,6 @@ class DocumentWriter:
             ]
         triples.append((ent(event.slug), "dkg:concerns", ent(self.policy.entry.id)))
         self.claim("shared-event", p.q(sentence), triples)
-        when = When(
-            event.mention, "", None, typed(f"{event.year}-{event.month:02d}-{event.day:02d}", "date"), event.year
-        )
         self.year_claim("shared-event-year", p.q(event.mention), ent(event.slug), when)
         return True
 
