@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dprk_kg import __version__
 from dprk_kg.errors import DprkKgError, QueryError, StoreError
+from dprk_kg.loaders.engines import OWLRL_DOCUMENTS, PYSHACL_LIMIT, REASONERS, SHACL_ENGINES
 from dprk_kg.namespaces import base_prefixes
 from dprk_kg.results import render_table
 from dprk_kg.settings import Settings
@@ -60,15 +61,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="no progress output")
     build.add_argument(
         "--reasoner",
-        choices=["auto", "owlrl", "rules"],
+        choices=REASONERS,
         default="auto",
-        help="owlrl (the reference), SPARQL rules in the store (for large corpora), or auto",
+        help="owlrl (the reference), SPARQL rules compiled from the ontology (for large corpora), "
+        f"or auto: owlrl up to {OWLRL_DOCUMENTS} documents",
     )
+    _shacl_option(build)
     build.add_argument("--workers", type=int, help="processes loading and validating documents (default: cores)")
     build.set_defaults(run=_build)
 
     validate = commands.add_parser("validate", parents=[common], help="SHACL-validate the store or RDF files")
     validate.add_argument("files", nargs="*", type=Path, help="RDF files to validate instead of the store")
+    _shacl_option(validate)
     validate.set_defaults(run=_validate)
 
     query = commands.add_parser("query", parents=[common], help="run a SPARQL query on the store")
@@ -93,6 +97,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shacl_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shacl",
+        choices=SHACL_ENGINES,
+        default="auto",
+        help="pyshacl (the reference), the shapes compiled to SPARQL (pyshacl reports what they reject), "
+        f"or auto: pyshacl for batches up to {PYSHACL_LIMIT:,} triples",
+    )
+
+
 def _build(args: argparse.Namespace, settings: Settings) -> int:
     from dprk_kg.loaders.build import build
 
@@ -102,7 +116,8 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
         store,
         iris=settings.iris,
         show_progress=not args.quiet,
-        reasoner=getattr(args, "reasoner", "auto"),
+        reasoner=args.reasoner,
+        shacl=args.shacl,
         workers=getattr(args, "workers", None),
     )
     print(report.summary())
@@ -115,9 +130,9 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
 
     inputs = read_inputs(settings.seeds, settings.iris)
     if args.files:
-        result = validate_files(args.files, inputs)
+        result = validate_files(args.files, inputs, args.shacl)
     else:
-        result = validate_store(open_store(settings.store, read_only=True), inputs)
+        result = validate_store(open_store(settings.store, read_only=True), inputs, args.shacl)
     print(result.report())
     return 0 if result.conforms else 1
 

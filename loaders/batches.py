@@ -1,10 +1,12 @@
-"""A batch of documents loaded and validated in a worker process.
+"""A batch of documents loaded, validated and reasoned over in a worker process.
 
-The build hands each worker a few dozen documents; the worker parses and checks them, validates them
-with SHACL together with the registry entries they reference (not the whole corpus), and hands back
-their quads as N-Quads — each triple in its named graph and again in the default graph, which holds
-the merge — with the counts and the English labels the cross-document check needs. Workers keep the
-ontology, shapes and registry from their start, so a batch costs only its own documents.
+The build hands each worker a few dozen documents; the worker parses and checks them, puts them in a
+working store together with the registry entries they reference (not the whole corpus), validates
+that with SHACL, closes it under the OWL RL rules (when the build reasons with them), and hands back
+the quads as N-Quads — each triple in its named graph and again in the default graph, which holds
+the merge — with the counts, the English labels the cross-document check needs, and the transitive
+links the build's last reasoning step joins across batches. Workers keep the ontology, shapes,
+compiled rules and registry from their start, so a batch costs only its own documents.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from dprk_kg.loaders.documents import DocumentFiles
 from dprk_kg.loaders.inputs import Inputs, agent_quads, read_inputs
 from dprk_kg.loaders.registry import Registry
 from dprk_kg.loaders.registry_graph import registry_quads
-from dprk_kg.loaders.validation import validate_triples
+from dprk_kg.loaders.rules import RuleReasoner
+from dprk_kg.loaders.validation import Gate
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
@@ -33,75 +36,83 @@ class BatchResult:
     claims: int
     asserted_triples: int  # in claim graphs
     provenance_triples: int  # in provenance graphs
-    nquads: bytes  # named-graph quads, then the same triples in the default graph
+    nquads: bytes  # named-graph quads, then the same triples in the default graph; so too the inferences
     labels: tuple[Label, ...]
+    transitive: bytes = b""  # N-Triples: links of transitive properties, asserted or inferred (rules only)
 
 
 class Worker:
     """What a worker process holds for all its batches."""
 
-    def __init__(self, seeds: Path, base: str) -> None:
-        self._prepare(read_inputs(seeds, Iris(base)))
+    def __init__(self, seeds: Path, base: str, shacl: str = "auto", reason: bool = False) -> None:
+        self._prepare(read_inputs(seeds, Iris(base)), shacl, reason)
 
     @classmethod
-    def from_inputs(cls, inputs: Inputs) -> Worker:
+    def from_inputs(cls, inputs: Inputs, shacl: str = "auto", reason: bool = False) -> Worker:
         """A worker in the calling process, sharing the inputs it has already read."""
         worker = cls.__new__(cls)
-        worker._prepare(inputs)
+        worker._prepare(inputs, shacl, reason)
         return worker
 
-    def _prepare(self, inputs: Inputs) -> None:
+    def _prepare(self, inputs: Inputs, shacl: str, reason: bool) -> None:
         self.inputs = inputs
+        self.gate = Gate(inputs.shapes, inputs.ontology_graph, shacl)
+        self.reasoner = RuleReasoner(inputs.ontology, inputs.context.iris) if reason else None
         iris = self.inputs.context.iris
         registry = registry_quads(self.inputs.registry, self.inputs.ontology, iris, self.inputs.context.prefixes)
         self.registry_by_subject: dict[str, list[ox.Quad]] = {}
         for quad in registry:
             self.registry_by_subject.setdefault(quad.subject.value, []).append(quad)
         self.agent = list(agent_quads(iris, iris.build_graph))
+        self.registry_origins = registry_origins(self.inputs.registry, iris)
 
     def load(self, files: Sequence[DocumentFiles]) -> BatchResult:
         iris = self.inputs.context.iris
         batches = [load_document(f, self.inputs.context) for f in files]
         labels = tuple(introduced_labels(batches, iris, self.inputs.registry))
         check_shared_labels(labels, iris)  # before SHACL, whose report on two labels would be vaguer
-        self.validate(batches)
-        claim_graphs = {iris.claim(b.document.id, c.id) for b in batches for c in b.claims.claims}
         quads = [q for b in batches for q in b.quads]
+        store = self.gate.working_store(self.with_context(quads))
+        origins = {**self.registry_origins, **claim_origins(batches, iris)}
+        self.gate.check(store, batch=", ".join(b.document.id for b in batches), origins=origins)
+        nquads = with_default_graph(quads)
+        transitive = b""
+        if self.reasoner is not None:
+            graph = ox.NamedNode(iris.inferred_graph)
+            nquads += with_default_graph(
+                [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.reasoner.infer(store)]
+            )
+            transitive = ox.serialize(self.reasoner.transitive_links(store), format=ox.RdfFormat.N_TRIPLES)
+        claim_graphs = {iris.claim(b.document.id, c.id) for b in batches for c in b.claims.claims}
         asserted = sum(1 for q in quads if q.graph_name.value in claim_graphs)
         return BatchResult(
             documents=len(batches),
             claims=sum(len(b.claims.claims) for b in batches),
             asserted_triples=asserted,
             provenance_triples=len(quads) - asserted,
-            nquads=with_default_graph(quads),
+            nquads=nquads,
             labels=labels,
+            transitive=transitive,
         )
 
-    def validate(self, batches: Sequence[DocumentBatch]) -> None:
-        """SHACL over the batch and the registry entries it references (and their own references)."""
+    def with_context(self, quads: Sequence[ox.Quad]) -> list[ox.Triple]:
+        """The batch's triples with the registry entries it references (and their own references) and
+        the software agent: what its shapes and rules need to see, and no more."""
         iris = self.inputs.context.iris
-        quads = [q for batch in batches for q in batch.quads]
         triples = [q.triple for q in quads]
         for slug in referenced_registry_entities(quads, self.inputs.registry, iris):
             triples.extend(q.triple for q in self.registry_by_subject.get(iris.entity(slug), []))
         triples.extend(q.triple for q in self.agent)
-        origins = {**registry_origins(self.inputs.registry, iris), **claim_origins(batches, iris)}
-        validate_triples(
-            triples,
-            shapes=self.inputs.shapes,
-            ontology=self.inputs.ontology_graph,
-            batch=", ".join(b.document.id for b in batches),
-            origins=origins,
-        )
+        return triples
 
 
 _worker: Worker | None = None
 
 
-def start_worker(seeds: str, base: str) -> None:
+def start_worker(seeds: str, base: str, shacl: str, reason: bool) -> None:
     """Process-pool initializer: read the project-wide inputs once per worker."""
     global _worker
-    _worker = Worker(Path(seeds), base)
+    _worker = Worker(Path(seeds), base, shacl, reason)
 
 
 def load_batch(files: Sequence[DocumentFiles]) -> BatchResult:

@@ -1,13 +1,15 @@
 """The build: every document of ``seeds/`` loaded, validated, reasoned over, and written to the store.
 
-Documents are loaded and SHACL-validated in batches by worker processes (both cores), and streamed as
-N-Quads to a file beside the store; the store bulk-loads that file into a fresh version, the reasoner
-runs, and only then is the new version swapped in. Nothing is written to the live store until
-everything has passed: a bad document, a violation or a failed load leaves it exactly as it was.
+Documents are loaded, SHACL-validated and (with the rules) reasoned over in batches by worker
+processes (all cores), and streamed as N-Quads to a file beside the store; the store bulk-loads that
+file into a fresh version, and only then is the new version swapped in. Nothing is written to the live
+store until everything has passed: a bad document, a violation or a failed load leaves it exactly as
+it was.
 
-Reasoning: owlrl computes the OWL RL closure — the reference — when the corpus is small enough for its
-pure-Python forward chaining; beyond that, SPARQL rules compiled from the ontology materialise the same
-entailments inside the store (``rules.py``, tested equal to owlrl).
+Reasoning: owlrl computes the OWL RL closure — the reference — for a handful of documents (the
+seeds); beyond that, SPARQL rules compiled from the ontology materialise the same entailments batch
+by batch (``rules.py``, tested equal to owlrl). Validation likewise: pyshacl for small batches, the
+shapes compiled to SPARQL beyond (``validation.Gate``).
 """
 
 from __future__ import annotations
@@ -39,20 +41,20 @@ from dprk_kg.loaders.batches import (
 from dprk_kg.loaders.consistency import check_shared_labels
 from dprk_kg.loaders.document_loader import sha256_of
 from dprk_kg.loaders.documents import DocumentFiles, discover
+from dprk_kg.loaders.engines import OWLRL_DOCUMENTS, REASONERS
 from dprk_kg.loaders.inputs import Inputs, agent_quads, read_inputs, software_agent
 from dprk_kg.loaders.provenance import source_file_quads
 from dprk_kg.loaders.reasoning import owl_rl_entailments
 from dprk_kg.loaders.registry_graph import registry_quads
-from dprk_kg.loaders.rules import compile_rules, count_query, materialise
+from dprk_kg.loaders.rules import RuleReasoner, asserted_elsewhere, count_query
 from dprk_kg.loaders.terms import iri, text, typed
-from dprk_kg.loaders.validation import count_shapes, validate_triples
+from dprk_kg.loaders.validation import Gate, count_shapes
+from dprk_kg.loaders.working_store import working_store
 from dprk_kg.namespaces import DKG
 from dprk_kg.store import Store
 from dprk_kg.store.base import Session
 
 BATCH_DOCUMENTS = 25
-OWLRL_LIMIT = 50_000  # quads of documents and registry up to which "auto" reasons with owlrl
-REASONERS = ("auto", "owlrl", "rules")
 RDF_TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = iri("http://www.w3.org/2000/01/rdf-schema#label")
 PROV = "http://www.w3.org/ns/prov#"
@@ -100,9 +102,10 @@ def build(
     iris: Iris | None = None,
     show_progress: bool = False,
     reasoner: str = "auto",
+    shacl: str = "auto",
     workers: int | None = None,
 ) -> BuildReport:
-    """Load, check, validate, write a fresh store version, reason, then swap it in atomically."""
+    """Load, check, validate, reason, write a fresh store version, then swap it in atomically."""
     if reasoner not in REASONERS:
         raise ValueError(f"reasoner must be one of {REASONERS}")
     clock = time.perf_counter()
@@ -112,16 +115,18 @@ def build(
     inputs = read_inputs(seeds, iris)
     registry = registry_quads(inputs.registry, inputs.ontology, iris, inputs.context.prefixes)
     agent = list(agent_quads(iris, iris.build_graph))
-    validate_triples(
+    Gate(inputs.shapes, inputs.ontology_graph, shacl).validate(
         [q.triple for q in (*registry, *agent)],
-        shapes=inputs.shapes,
-        ontology=inputs.ontology_graph,
         batch=str(inputs.registry.path),
         origins=registry_origins(inputs.registry, iris),
     )
     report.registry_triples = len(registry)
     report.shapes = count_shapes(inputs.shapes)
-    groups = plan(discover(seeds))
+    files = discover(seeds)
+    if reasoner == "auto":
+        reasoner = "owlrl" if len(files) <= OWLRL_DOCUMENTS else "rules"
+    report.reasoner = reasoner
+    rules = RuleReasoner(inputs.ontology, iris) if reasoner == "rules" else None
 
     store.work_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=store.work_dir, prefix=".build-", suffix=".nq") as out:
@@ -129,57 +134,52 @@ def build(
         out.write(with_default_graph(fixed))
         report.quads = len(fixed)
         labels: list[Label] = []
-        kept: list[bytes] | None = [] if reasoner != "rules" else None
+        kept: list[bytes] = []  # the documents' quads, for owlrl
+        transitive: list[bytes] = []  # the batches' transitive links, for the rules' last step
         step = time.perf_counter()
-        for batch in load_batches(groups, seeds, iris, inputs, workers or os.cpu_count() or 1, show_progress):
+        batches = load_batches(
+            plan(files), seeds, iris, inputs, workers or os.cpu_count() or 1, show_progress, shacl, rules is not None
+        )
+        for batch in batches:
             out.write(batch.nquads)
             report.add(batch)
             labels.extend(batch.labels)
-            if kept is not None:
+            if rules is None:
                 kept.append(batch.nquads)
-                if reasoner == "auto" and report.asserted_triples + report.provenance_triples > OWLRL_LIMIT:
-                    kept = None  # too large for owlrl: the rules will reason in the store
-        report.timings["load and validate"] = time.perf_counter() - step
+            transitive.append(batch.transitive)
+        report.timings["load+validate" + ("+reason" if rules else "")] = time.perf_counter() - step
         check_shared_labels(labels, iris)
         report.quads += report.asserted_triples + report.provenance_triples
-        report.reasoner = "owlrl" if kept is not None else "rules"
         build_quads = list(build_graph_quads(iris, inputs, started, report, agent))
 
         step = time.perf_counter()
-        if kept is not None:
+        inferred_graph = iri(iris.inferred_graph)
+        if rules is None:
             inferred = owl_rl_entailments(
                 inputs.ontology.triples, _named_triples([*registry, *build_quads], kept), iris
             )
-            out.write(
-                with_default_graph(
-                    [ox.Quad(t.subject, t.predicate, t.object, iri(iris.inferred_graph)) for t in inferred]
-                )
-            )
             report.inferred_triples = len(inferred)
-            report.timings["reason (owlrl)"] = time.perf_counter() - step
+            report.timings["reason with owlrl"] = time.perf_counter() - step
+        else:
+            links = [q.triple for data in transitive for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+            inferred = rules.infer(working_store([*(q.triple for q in (*registry, *build_quads)), *links]))
+            report.timings["reason across batches"] = time.perf_counter() - step
+        out.write(with_default_graph([ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in inferred]))
         out.write(with_default_graph(build_quads))
-        report.quads += report.inferred_triples + len(build_quads)
+        report.quads += len(build_quads)
         out.flush()
 
-        def reason_in_store(session: Session) -> None:
-            rules_clock = time.perf_counter()
-            report.inferred_triples = materialise(
-                session.update,
-                lambda: int(session.select(count_query(iris))[0]["n"]),
-                compile_rules(inputs.ontology, iris, merge_into_default=session.merges_into_default),
-                progress=_round_printer(show_progress),
-            )
-            report.quads += report.inferred_triples
-            report.timings["reason (rules)"] = time.perf_counter() - rules_clock
+        def finish(session: Session) -> None:
+            """The rules' inferences, gathered from every batch: without what another graph asserts, counted."""
+            session.update(asserted_elsewhere(iris))
+            report.inferred_triples = int(session.select(count_query(iris))[0]["n"])
 
         if show_progress:
-            print(
-                f"writing {report.quads:,} quads (and their merge in the default graph) to {store.location} …",
-                flush=True,
-            )
+            print(f"writing {out.tell():,} bytes of N-Quads to {store.location} …", flush=True)
         step = time.perf_counter()
-        store.replace_dataset(Path(out.name), prepare=None if kept is not None else reason_in_store)
-        report.timings["write store"] = time.perf_counter() - step - report.timings.get("reason (rules)", 0.0)
+        store.replace_dataset(Path(out.name), prepare=None if rules is None else finish)
+        report.quads += report.inferred_triples
+        report.timings["write store"] = time.perf_counter() - step
     report.graphs = 5 + report.documents + report.claims + (1 if report.inferred_triples else 0)
     report.seconds = time.perf_counter() - clock
     return report
@@ -196,12 +196,15 @@ def load_batches(
     inputs: Inputs,
     workers: int,
     show_progress: bool,
+    shacl: str,
+    reason: bool,
 ) -> Iterator[BatchResult]:
     """Each batch's result in order (so the store is the same whatever the number of workers)."""
-    bar = tqdm(total=sum(len(g) for g in groups), desc="load and validate", unit="doc", disable=not show_progress)
+    desc = "load, validate" + (", reason" if reason else "")
+    bar = tqdm(total=sum(len(g) for g in groups), desc=desc, unit="doc", disable=not show_progress)
     try:
         if workers <= 1 or len(groups) <= 1:
-            worker = Worker.from_inputs(inputs)
+            worker = Worker.from_inputs(inputs, shacl, reason)
             for group in groups:
                 result = worker.load(group)
                 bar.update(result.documents)
@@ -209,7 +212,10 @@ def load_batches(
             return
         context = multiprocessing.get_context("spawn")  # no inherited state: fresh interpreters
         pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=start_worker, initargs=(str(seeds), iris.base)
+            max_workers=workers,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(str(seeds), iris.base, shacl, reason),
         )
         try:
             for result in pool.map(load_batch, groups):
@@ -281,14 +287,6 @@ def _named_triples(registry: Iterable[ox.Quad], batches: Iterable[bytes]) -> Ite
         for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
             if isinstance(quad.graph_name, ox.NamedNode):
                 yield quad.triple
-
-
-def _round_printer(show: bool):
-    def report(round_number: int, inferred: int) -> None:
-        if show:
-            print(f"reasoning (rules), round {round_number}: {inferred:,} inferred triples", flush=True)
-
-    return report
 
 
 def _now() -> str:

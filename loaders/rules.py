@@ -1,12 +1,21 @@
-"""OWL RL entailments materialised by SPARQL update rules inside the store, for corpora too large for
-owlrl's pure-Python forward chaining.
+"""OWL RL entailments materialised by SPARQL update rules, for corpora too large for owlrl's
+pure-Python forward chaining.
 
 The rules are compiled from the ontology's axioms — the OWL 2 RL rules that have instances in it:
 cax-sco (subclasses), prp-spo1 (sub-properties), prp-dom / prp-rng (domains, ranges), prp-inv1/2
 (inverses), prp-symp (symmetric), prp-trp (transitive) — with the schema rules (scm-sco, scm-spo …)
-folded in by closing the hierarchies in Python first. They run to a fixed point and produce what
-``reasoning.owl_rl_entailments`` keeps from owlrl's closure: entailments about the data IRIs, minus
-trivial typing. ``tests/loaders/test_rules.py`` proves the two agree on the seeds and on generated data.
+folded in by closing the hierarchies in Python first. The rules with one data premise are SPARQL
+updates; prp-trp, a self-join, is a closure computed in Python on the store's triples. They run to a
+fixed point and produce what ``reasoning.owl_rl_entailments`` keeps from owlrl's closure: entailments
+about the data IRIs, minus trivial typing. ``tests/loaders/test_rules.py`` proves the two agree on the
+seeds and on generated data.
+
+They run on working stores (``working_store``), never on the whole corpus at once: each build worker
+closes its batch (with the registry entries it references), and the build closes the registry
+together with the transitive links of all batches. That is the whole closure, because every rule but
+prp-trp has a single data premise, so it fires within the batch that holds the premise; and prp-trp
+joins only triples of transitive properties, which the last step sees all of. A batch may infer what
+another asserts; ``asserted_elsewhere`` removes that from the inferred graph once all is loaded.
 
 Rules that cannot fire on data that passed the shapes are not compiled: prp-fp / prp-ifp
 (``dkg:epistemicStatus`` is functional, and the shapes allow one status per claim), and the class
@@ -17,7 +26,7 @@ ontology that would need them, so the equivalence cannot silently break.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -136,63 +145,103 @@ def _values(pairs: Iterable[tuple[str, str]], names: str) -> str:
     return f"VALUES ({names}) {{ {rows} }}"
 
 
-def compile_rules(ontology: Ontology, iris: Iris, *, merge_into_default: bool = True) -> list[str]:
-    """SPARQL updates that each add one kind of entailment to the inferred graph — and to the default
-    graph when that holds the merge; premises are read from the default graph, which already holds all
-    asserted triples and, after each round, the earlier inferences (or, on a store whose default graph
-    is the union of its graphs, sees them anyway)."""
-    facts = axioms(ontology)
+def compile_rules(facts: Axioms, iris: Iris) -> list[str]:
+    """SPARQL updates that each add one kind of entailment to the inferred graph and to the default
+    graph, where the premises are read: the batch and, after each round, the earlier inferences. These
+    are the rules with one data premise; prp-trp, which joins two, is ``RuleReasoner.close_transitive``."""
     inferred = iris.inferred_graph
     data = " || ".join(f'STRSTARTS(STR(?s), "{prefix}")' for prefix in iris.data_prefixes)
     rules = []
 
     def rule(head: str, body: str) -> str:
-        also_default = head if merge_into_default else ""
+        # DISTINCT, then MINUS: each conclusion is checked once, not once per premise that gives it, and
+        # MINUS is a hash join where Oxigraph 0.5's in-memory store evaluates NOT EXISTS row by row.
+        variables = " ".join(dict.fromkeys(v for v in head.split() if v.startswith("?")))
         return (
-            f"INSERT {{ GRAPH <{inferred}> {{ {head} }} {also_default} }} WHERE {{ {body} "
-            f"FILTER ({data}) FILTER NOT EXISTS {{ {head} }} }}"
+            f"INSERT {{ GRAPH <{inferred}> {{ {head} }} {head} }} WHERE {{ "
+            f"{{ SELECT DISTINCT {variables} WHERE {{ {body} FILTER ({data}) }} }} MINUS {{ {head} }} }}"
         )
 
     types = [(c, s) for c, supers in facts.superclasses.items() for s in supers if s != c and s not in TRIVIAL_TYPES]
     if types:  # cax-sco
-        rules.append(rule("?s a ?super", f"?s a ?class . {_values(types, '?class ?super')}"))
+        rules.append(rule("?s a ?super", f"{_values(types, '?class ?super')} ?s a ?class ."))
     properties = [(p, s) for p, supers in facts.superproperties.items() for s in supers if s != p]
     if properties:  # prp-spo1
-        rules.append(rule("?s ?super ?o", f"?s ?p ?o . {_values(properties, '?p ?super')}"))
+        rules.append(rule("?s ?super ?o", f"{_values(properties, '?p ?super')} ?s ?p ?o ."))
     domains = [(p, c) for p, classes in facts.domains.items() for c in classes if c not in TRIVIAL_TYPES]
     if domains:  # prp-dom
-        rules.append(rule("?s a ?class", f"?s ?p ?o . {_values(domains, '?p ?class')}"))
+        rules.append(rule("?s a ?class", f"{_values(domains, '?p ?class')} ?s ?p ?o ."))
     ranges = [(p, c) for p, classes in facts.ranges.items() for c in classes if c not in TRIVIAL_TYPES]
     if ranges:  # prp-rng (on IRI objects: a literal cannot be a subject)
-        rules.append(rule("?s a ?class", f"?x ?p ?s . FILTER (isIRI(?s)) {_values(ranges, '?p ?class')}"))
+        rules.append(rule("?s a ?class", f"{_values(ranges, '?p ?class')} ?x ?p ?s . FILTER (isIRI(?s))"))
     if facts.inverses:  # prp-inv1, prp-inv2
-        rules.append(rule("?s ?inverse ?x", f"?x ?p ?s . FILTER (isIRI(?s)) {_values(facts.inverses, '?p ?inverse')}"))
+        rules.append(rule("?s ?inverse ?x", f"{_values(facts.inverses, '?p ?inverse')} ?x ?p ?s . FILTER (isIRI(?s))"))
     for prop in sorted(facts.symmetric):  # prp-symp
         rules.append(rule(f"?s <{prop}> ?x", f"?x <{prop}> ?s . FILTER (isIRI(?s))"))
-    for prop in sorted(facts.transitive):  # prp-trp, closed in one step by a path
-        rules.append(rule(f"?s <{prop}> ?o", f"?s <{prop}>/<{prop}>+ ?o ."))
-    return rules
+    return rules  # prp-trp is RuleReasoner.close_transitive
 
 
-def materialise(
-    run_update: Callable[[str], None],
-    count_inferred: Callable[[], int],
-    rules: list[str],
-    progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Run the rules to a fixed point; returns the number of inferred triples."""
-    previous = -1
-    current = count_inferred()
-    rounds = 0
-    while current != previous:
-        previous = current
-        for rule in rules:
-            run_update(rule)
-        current = count_inferred()
-        rounds += 1
-        if progress:
-            progress(rounds, current)
-    return current
+class RuleReasoner:
+    """The compiled rules, run to a fixed point on a working store."""
+
+    def __init__(self, ontology: Ontology, iris: Iris) -> None:
+        facts = axioms(ontology)
+        self.iris = iris
+        self.rules = compile_rules(facts, iris)
+        self.transitive = [ox.NamedNode(p) for p in sorted(facts.transitive)]
+        self.graph = ox.NamedNode(iris.inferred_graph)
+
+    def infer(self, store: ox.Store) -> list[ox.Triple]:
+        """Close the store's default graph; returns what was inferred (also left in the store)."""
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {self.graph} {{ ?s ?p ?o }} }}"
+        previous = -1
+        while True:
+            for rule in self.rules:
+                store.update(rule)
+            for prop in self.transitive:
+                self.close_transitive(store, prop)
+            current = int(next(iter(store.query(count)))["n"].value)
+            if current == previous:
+                break
+            previous = current
+        return [q.triple for q in store.quads_for_pattern(None, None, None, self.graph)]
+
+    def close_transitive(self, store: ox.Store, prop: ox.NamedNode) -> None:
+        """prp-trp for one property: its transitive closure, computed here because Oxigraph 0.5's
+        in-memory store plans the self-join ``?s p ?m . ?m p ?o`` as a scan per row (minutes on a
+        registry of 20,000 entries; the same closure takes well under a second in Python)."""
+        successors: dict[ox.NamedNode | ox.BlankNode, set[ox.Term]] = {}
+        for quad in store.quads_for_pattern(None, prop, None, ox.DefaultGraph()):
+            successors.setdefault(quad.subject, set()).add(quad.object)
+        found = []
+        for start, direct in successors.items():
+            if not (isinstance(start, ox.NamedNode) and self.iris.is_data(start.value)):
+                continue
+            reached: set[ox.Term] = set()
+            pending = list(direct)
+            while pending:
+                node = pending.pop()
+                if node not in reached:
+                    reached.add(node)
+                    pending.extend(successors.get(node, ()))  # type: ignore[call-overload]
+            found += [ox.Triple(start, prop, node) for node in reached - direct]
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, graph) for t in found for graph in (self.graph, ox.DefaultGraph())
+        )
+
+    def transitive_links(self, store: ox.Store) -> list[ox.Triple]:
+        """The default graph's triples of transitive properties, asserted or inferred: the premises
+        of the one rule that joins triples from different batches."""
+        return [q.triple for p in self.transitive for q in store.quads_for_pattern(None, p, None, ox.DefaultGraph())]
+
+
+def asserted_elsewhere(iris: Iris) -> str:
+    """The update that removes from the inferred graph what another graph asserts."""
+    g = iris.inferred_graph
+    return (
+        f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
+        f"FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{g}>) }} }}"
+    )
 
 
 def count_query(iris: Iris) -> str:

@@ -1,5 +1,6 @@
-"""Validating what is already in a store, or RDF files: the shapes document by document (each with
-the registry entries it references), then the integrity queries, which must return no rows."""
+"""Validating what is already in a store, or RDF files: the shapes in groups of documents (each with
+the registry entries it references, as the build validates), then the integrity queries, which must
+return no rows."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pyoxigraph as ox
 from dprk_kg.errors import InputError, QueryError, ValidationFailed, Violation
 from dprk_kg.iris import Iris
 from dprk_kg.loaders.inputs import Inputs
-from dprk_kg.loaders.validation import validate_triples
+from dprk_kg.loaders.validation import Gate
 from dprk_kg.paths import queries_dir
 from dprk_kg.store import ResultFormat, Store
 
@@ -41,30 +42,51 @@ class StoreValidation:
         return "\n".join(lines)
 
 
-def validate_store(store: Store, inputs: Inputs) -> StoreValidation:
+def validate_store(store: Store, inputs: Inputs, shacl: str = "auto") -> StoreValidation:
     iris = inputs.context.iris
+    gate = Gate(inputs.shapes, inputs.ontology_graph, shacl)
     result = StoreValidation()
     graphs_by_document = _graphs_by_document(store, iris)
     documents = sorted(graphs_by_document)
     result.documents = len(documents)
-    fixed = _triples(store, [iris.registry_graph, iris.build_graph])
+    registry: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
+    for triple in _triples(store, [iris.registry_graph]):
+        registry.setdefault(triple.subject, []).append(triple)
+    build = _triples(store, [iris.build_graph])
     for start in range(0, len(documents), GROUP):
         group = documents[start : start + GROUP]
-        graphs = [g for doc in group for g in graphs_by_document[doc]]
+        triples = _triples(store, [g for doc in group for g in graphs_by_document[doc]])
         try:
-            validate_triples(
-                [*_triples(store, graphs), *fixed],
-                shapes=inputs.shapes,
-                ontology=inputs.ontology_graph,
-                batch=", ".join(group),
-            )
+            gate.validate([*triples, *_referenced(triples, registry), *build], batch=", ".join(group))
         except ValidationFailed as failure:
             result.violations.append(failure)
     result.integrity = list(run_integrity_queries(store))
     return result
 
 
-def validate_files(paths: Iterable[Path], inputs: Inputs) -> StoreValidation:
+def _referenced(
+    triples: list[ox.Triple], registry: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]]
+) -> list[ox.Triple]:
+    """The registry's statements about the nodes the triples mention, and about the nodes those
+    mention in turn (a county's province, its country)."""
+    pending = [t.object for t in triples if t.object in registry] + [
+        t.subject for t in triples if t.subject in registry
+    ]
+    seen: set[ox.NamedNode | ox.BlankNode] = set()
+    found: list[ox.Triple] = []
+    while pending:
+        node = pending.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for triple in registry.get(node, ()):
+            found.append(triple)
+            if triple.object in registry:
+                pending.append(triple.object)
+    return found
+
+
+def validate_files(paths: Iterable[Path], inputs: Inputs, shacl: str = "auto") -> StoreValidation:
     """Validate RDF files (any format pyoxigraph reads, chosen by extension) as one batch."""
     triples: list[ox.Triple] = []
     names = []
@@ -76,7 +98,7 @@ def validate_files(paths: Iterable[Path], inputs: Inputs) -> StoreValidation:
         names.append(str(path))
     result = StoreValidation(documents=len(names))
     try:
-        validate_triples(triples, shapes=inputs.shapes, ontology=inputs.ontology_graph, batch=", ".join(names))
+        Gate(inputs.shapes, inputs.ontology_graph, shacl).validate(triples, batch=", ".join(names))
     except ValidationFailed as failure:
         result.violations.append(failure)
     return result

@@ -1,15 +1,15 @@
-"""Per-shape fixtures: a minimal valid claim with its provenance, and one violation per rule."""
+"""Per-shape fixtures: a minimal valid claim with its provenance, and one violation per rule, each through
+both SHACL engines: pyshacl, and the shapes compiled to SPARQL (which must reject what pyshacl rejects)."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-import rdflib
 
 from dprk_kg.errors import ValidationFailed
 from dprk_kg.loaders.ontology import load_ontology
 from dprk_kg.loaders.rdflib_bridge import to_rdflib
-from dprk_kg.loaders.validation import load_shapes, validate_triples
+from dprk_kg.loaders.validation import Gate, load_shapes
 from tests.conftest import ROOT
 
 PREFIXES = """
@@ -137,22 +137,22 @@ VIOLATIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def gate() -> tuple[rdflib.Graph, rdflib.Graph]:
-    return load_shapes(ROOT / "shapes"), to_rdflib(load_ontology(ROOT / "ontology").triples)
+@pytest.fixture(scope="module", params=["pyshacl", "compiled"])
+def gate(request: pytest.FixtureRequest) -> Gate:
+    return Gate(load_shapes(ROOT / "shapes"), to_rdflib(load_ontology(ROOT / "ontology").triples), request.param)
 
 
-def validate(turtle: str, gate: tuple[rdflib.Graph, rdflib.Graph]) -> None:
+def validate(turtle: str, gate: Gate) -> None:
     triples = [q.triple for q in ox.parse(PREFIXES + turtle, format=ox.RdfFormat.TURTLE)]
-    validate_triples(triples, shapes=gate[0], ontology=gate[1], batch="fixture")
+    gate.validate(triples, batch="fixture")
 
 
-def test_valid_fixture_conforms(gate: tuple[rdflib.Graph, rdflib.Graph]) -> None:
+def test_valid_fixture_conforms(gate: Gate) -> None:
     validate(VALID, gate)
 
 
 @pytest.mark.parametrize(("name", "old", "new", "message"), VIOLATIONS, ids=[v[0] for v in VIOLATIONS])
-def test_violation(name: str, old: str, new: str, message: str, gate: tuple[rdflib.Graph, rdflib.Graph]) -> None:
+def test_violation(name: str, old: str, new: str, message: str, gate: Gate) -> None:
     assert VALID.count(old) == 1, old
     with pytest.raises(ValidationFailed) as raised:
         validate(VALID.replace(old, new), gate)

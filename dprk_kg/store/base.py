@@ -59,11 +59,7 @@ class Dataset:
 
 class Session(Protocol):
     """A handle on a store version being prepared (before it is swapped in), to finish it with
-    updates — such as the reasoning rules — that readers must never see half done."""
-
-    #: whether the store's default graph holds the merge of the named graphs (written explicitly), or
-    #: the store itself answers the default graph as the union of all graphs (Virtuoso)
-    merges_into_default: bool
+    updates — such as the reasoner's last clean-up — that readers must never see half done."""
 
     def update(self, sparql: str) -> None: ...
 

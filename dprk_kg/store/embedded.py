@@ -254,8 +254,6 @@ class EmbeddedStore:
 class _Session:
     """A Session over a version being written (in this process only, before the swap)."""
 
-    merges_into_default = True
-
     def __init__(self, store: ox.Store) -> None:
         self._store = store
 
