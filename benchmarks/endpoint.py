@@ -3,7 +3,7 @@ rdflib-endpoint on a dataset small enough for it, with the same query mix from c
 optionally also the remote backend: a build loaded into an Oxigraph server over SPARQL Update, and the
 mix through dprk-kg serve in front of that server.
 
-    python benchmarks/endpoint.py --triples 1000000 10000000 --remote --work /tmp/bench-endpoint
+    python benchmarks/endpoint.py --triples 1000000 10000000 --remote-triples 1000000 --work /tmp/bench-endpoint
 
 The corpus comes from benchmarks/generate.py and is built with the real ``dprk-kg build``. Load comes
 from ``wrk`` (Debian package), a C load generator, so the clients cost the servers as little CPU as
@@ -293,11 +293,18 @@ def measure(label: str, servers: list[Server], args: argparse.Namespace, seed: i
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--triples", type=int, nargs="+", default=[1_000_000], help="corpora compared with Oxigraph")
+    parser.add_argument(
+        "--triples", type=int, nargs="*", default=[1_000_000], help="corpora compared with Oxigraph (none: skip)"
+    )
     parser.add_argument(
         "--small-triples", type=int, default=30_000, help="corpus small enough for rdflib-endpoint (0: skip it)"
     )
-    parser.add_argument("--remote", action="store_true", help="also measure the remote backend on Oxigraph server")
+    parser.add_argument(
+        "--remote-triples",
+        type=int,
+        default=0,
+        help="corpus to load into Oxigraph server by the remote backend (0: skip)",
+    )
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "dprk-kg-bench-endpoint")
     parser.add_argument("--seconds", type=int, default=20, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=4, help="concurrent clients")
@@ -326,8 +333,11 @@ def main() -> None:
         finally:
             for server in servers:
                 server.stop()
-        if args.remote and against == "oxigraph":
-            report[f"{triples} remote"] = remote(args, seeds, triples, logs)
+    if args.remote_triples:
+        logs = args.work / f"logs-{args.remote_triples}"
+        logs.mkdir(exist_ok=True)
+        seeds = corpus(args.work, args.remote_triples)
+        report[f"{args.remote_triples} remote"] = remote(args, seeds, args.remote_triples, logs)
     out = args.work / "endpoint-results.json"
     out.write_text(json.dumps(report, indent=2))
     print(f"\nwritten {out}")

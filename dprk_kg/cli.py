@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", parents=[common], help="SHACL-validate the store or RDF files")
     validate.add_argument("files", nargs="*", type=Path, help="RDF files to validate instead of the store")
+    validate.add_argument("--quiet", action="store_true", help="no progress output")
     _shacl_option(validate)
     validate.set_defaults(run=_validate)
 
@@ -132,7 +133,9 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     if args.files:
         result = validate_files(args.files, inputs, args.shacl)
     else:
-        result = validate_store(open_store(settings.store, read_only=True), inputs, args.shacl)
+        result = validate_store(
+            open_store(settings.store, read_only=True), inputs, args.shacl, show_progress=not args.quiet
+        )
     print(result.report())
     return 0 if result.conforms else 1
 

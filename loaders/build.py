@@ -174,10 +174,9 @@ def build(
             session.update(asserted_elsewhere(iris))
             report.inferred_triples = int(session.select(count_query(iris))[0]["n"])
 
-        if show_progress:
-            print(f"writing {out.tell():,} bytes of N-Quads to {store.location} …", flush=True)
         step = time.perf_counter()
-        store.replace_dataset(Path(out.name), prepare=None if rules is None else finish)
+        with tqdm(total=out.tell(), desc="write store", unit="B", unit_scale=True, disable=not show_progress) as bar:
+            store.replace_dataset(Path(out.name), prepare=None if rules is None else finish, progress=bar.update)
         report.quads += report.inferred_triples
         report.timings["write store"] = time.perf_counter() - step
     report.graphs = 5 + report.documents + report.claims + (1 if report.inferred_triples else 0)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from tqdm import tqdm
 
 from dprk_kg.errors import InputError, QueryError, ValidationFailed, Violation
 from dprk_kg.iris import Iris
@@ -42,7 +43,8 @@ class StoreValidation:
         return "\n".join(lines)
 
 
-def validate_store(store: Store, inputs: Inputs, shacl: str = "auto") -> StoreValidation:
+def validate_store(store: Store, inputs: Inputs, shacl: str = "auto", show_progress: bool = False) -> StoreValidation:
+    """Minutes on a large store, hence the progress bars: documents validated, then queries run."""
     iris = inputs.context.iris
     gate = Gate(inputs.shapes, inputs.ontology_graph, shacl)
     result = StoreValidation()
@@ -53,14 +55,16 @@ def validate_store(store: Store, inputs: Inputs, shacl: str = "auto") -> StoreVa
     for triple in _triples(store, [iris.registry_graph]):
         registry.setdefault(triple.subject, []).append(triple)
     build = _triples(store, [iris.build_graph])
-    for start in range(0, len(documents), GROUP):
-        group = documents[start : start + GROUP]
-        triples = _triples(store, [g for doc in group for g in graphs_by_document[doc]])
-        try:
-            gate.validate([*triples, *_referenced(triples, registry), *build], batch=", ".join(group))
-        except ValidationFailed as failure:
-            result.violations.append(failure)
-    result.integrity = list(run_integrity_queries(store))
+    with tqdm(total=len(documents), desc="validate", unit="doc", disable=not show_progress) as bar:
+        for start in range(0, len(documents), GROUP):
+            group = documents[start : start + GROUP]
+            triples = _triples(store, [g for doc in group for g in graphs_by_document[doc]])
+            try:
+                gate.validate([*triples, *_referenced(triples, registry), *build], batch=", ".join(group))
+            except ValidationFailed as failure:
+                result.violations.append(failure)
+            bar.update(len(group))
+    result.integrity = list(run_integrity_queries(store, show_progress=show_progress))
     return result
 
 
@@ -104,9 +108,12 @@ def validate_files(paths: Iterable[Path], inputs: Inputs, shacl: str = "auto") -
     return result
 
 
-def run_integrity_queries(store: Store, directory: Path | None = None) -> Iterator[tuple[str, list[dict[str, str]]]]:
+def run_integrity_queries(
+    store: Store, directory: Path | None = None, *, show_progress: bool = False
+) -> Iterator[tuple[str, list[dict[str, str]]]]:
     """Yield (query name, rows) for every integrity query that returns rows."""
-    for path in sorted((directory or queries_dir() / "integrity").glob("*.rq")):
+    paths = sorted((directory or queries_dir() / "integrity").glob("*.rq"))
+    for path in tqdm(paths, desc="integrity queries", unit="query", disable=not show_progress):
         try:
             rows = store.select(path.read_text(encoding="utf-8"))
         except QueryError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -95,6 +96,9 @@ def test_validate_store_conforms(built_store: Path) -> None:
     result = run_cli("validate", "--store", str(built_store))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 documents checked; the data conforms" in result.stdout
+    bars = result.stderr.replace("\r", "\n")
+    assert re.search(r"validate: 100%\|.*\| 2/2 ", bars) and re.search(r"integrity queries: 100%.*query/s", bars), bars
+    assert run_cli("validate", "--store", str(built_store), "--quiet").stderr == ""
 
 
 def test_validate_files_reports_violations(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import pyoxigraph as ox
+from tqdm.utils import CallbackIOWrapper
 
 from dprk_kg.errors import StoreError
 
@@ -66,6 +67,15 @@ class Session(Protocol):
     def select(self, sparql: str) -> list[dict[str, str]]: ...
 
 
+Prepare = Callable[[Session], None]
+Progress = Callable[[int], None]  # hears how many more bytes have been read
+
+
+def reporting(handle: BinaryIO, progress: Progress | None) -> BinaryIO:
+    """The file, telling ``progress`` of every read (tqdm's wrapper, so any bar can follow a load)."""
+    return handle if progress is None else CallbackIOWrapper(progress, handle, "read")  # type: ignore[return-value]
+
+
 class Store(Protocol):
     """A quad store. Every method raises ``StoreError`` when the store cannot be read or written,
     ``QueryError`` when a query or update is malformed."""
@@ -76,9 +86,10 @@ class Store(Protocol):
     def work_dir(self) -> Path:
         """Where a build may write its scratch files (beside an embedded store, on its disk)."""
 
-    def replace_dataset(self, nquads: Path, prepare: Callable[[Session], None] | None = None) -> None:
+    def replace_dataset(self, nquads: Path, prepare: Prepare | None = None, progress: Progress | None = None) -> None:
         """Replace the whole dataset by the N-Quads file, atomically: readers see old or new, never half.
-        ``prepare`` runs on the new dataset before readers see it."""
+        ``prepare`` runs on the new dataset before readers see it; ``progress`` hears how many more
+        bytes of the file have been read, for a progress bar on what is a build's longest step."""
 
     def replace_graphs(self, graphs: Iterable[str], nquads: bytes) -> None:
         """Drop the named graphs and insert the quads, in one transaction."""

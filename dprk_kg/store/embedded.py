@@ -25,7 +25,15 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
-from dprk_kg.store.base import Dataset, QueryOutput, ResultFormat, Session, graph_replacement_update
+from dprk_kg.store.base import (
+    Dataset,
+    Prepare,
+    Progress,
+    QueryOutput,
+    ResultFormat,
+    graph_replacement_update,
+    reporting,
+)
 from dprk_kg.store.merge import SCRATCH_GRAPH, analyse_update, repaired_update
 
 RESULTS_FORMATS = {
@@ -92,10 +100,12 @@ class EmbeddedStore:
         self._version = None
 
     # --- writing ---------------------------------------------------------------------------------
-    def replace_dataset(self, nquads: Path, prepare: Callable[[Session], None] | None = None) -> None:
+    def replace_dataset(self, nquads: Path, prepare: Prepare | None = None, progress: Progress | None = None) -> None:
         def fill(fresh: Path) -> None:
             store = ox.Store(str(fresh))
-            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            with nquads.open("rb") as handle:
+                source = reporting(handle, progress)
+                store.bulk_load(input=source, format=ox.RdfFormat.N_QUADS)
             if prepare is not None:
                 prepare(_Session(store))
             store.flush()

@@ -22,7 +22,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -34,7 +34,15 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.namespaces import DEFAULT_BASE
-from dprk_kg.store.base import Dataset, QueryOutput, ResultFormat, Session, graph_replacement_update
+from dprk_kg.store.base import (
+    Dataset,
+    Prepare,
+    Progress,
+    QueryOutput,
+    ResultFormat,
+    graph_replacement_update,
+    reporting,
+)
 from dprk_kg.store.merge import SCRATCH_GRAPH, analyse_update, repaired_update
 
 SCHEMES = ("oxigraph", "fuseki", "virtuoso", "graphdb", "sparql")
@@ -207,7 +215,7 @@ class RemoteStore:
     def replace_graphs(self, graphs: Iterable[str], nquads: bytes) -> None:
         self.update(graph_replacement_update(graphs, nquads))
 
-    def replace_dataset(self, nquads: Path, prepare: Callable[[Session], None] | None = None) -> None:
+    def replace_dataset(self, nquads: Path, prepare: Prepare | None = None, progress: Progress | None = None) -> None:
         """Drop this deployment's graphs (those under its base; a shared store keeps the rest), then
         load the N-Quads in batches, each a request retried if it fails for a passing reason. Unlike
         the embedded store this is not one atomic swap: readers may see the store half loaded."""
@@ -222,7 +230,8 @@ class RemoteStore:
             self._update("CLEAR SILENT DEFAULT", retry=True)
         batch: list[ox.Quad] = []
         with nquads.open("rb") as handle:
-            for quad in ox.parse(handle, format=ox.RdfFormat.N_QUADS):
+            source = reporting(handle, progress)
+            for quad in ox.parse(source, format=ox.RdfFormat.N_QUADS):
                 if isinstance(quad.graph_name, ox.DefaultGraph) and not self.endpoints.merges_into_default:
                     continue  # the store answers the default graph as the union itself
                 batch.append(quad)

@@ -156,6 +156,15 @@ def test_build_summary_reports_counts(tmp_path: Path) -> None:
         assert fragment in summary, summary
 
 
+def test_build_shows_progress_with_rates(tmp_path: Path) -> None:
+    """Without --quiet each long step has a bar with its rate (documents, then bytes written)."""
+    result = run_cli("build", "--store", str(tmp_path / "store"), "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    bars = result.stderr.replace("\r", "\n")
+    assert re.search(r"load, validate: 100%\|.*\| 2/2 .*doc/s", bars), bars
+    assert re.search(r"write store: 100%\|.*\| [\d.]+[kM]/[\d.]+[kM] .*B/s", bars), bars
+
+
 @pytest.mark.parametrize("field", ["ko", "wikidata"])
 def test_registry_identifiers_come_from_the_verification_record(field: str) -> None:
     """Every Hangul label and QID in the registry appears in a verification record kept in docs/."""

@@ -37,6 +37,16 @@ def test_replace_swaps_a_link(store: EmbeddedStore) -> None:
     assert list(store.graph_names()) == [G]
 
 
+def test_replacing_reports_every_byte_read(tmp_path: Path) -> None:
+    source = nquads(
+        tmp_path, "".join(f'<https://example.org/s> <https://example.org/p> "{i}" <{G}> .\n' for i in range(500))
+    )
+    read: list[int] = []
+    store = EmbeddedStore(tmp_path / "store")
+    store.replace_dataset(source, progress=read.append)
+    assert sum(read) == source.stat().st_size and store.quad_count() == 500
+
+
 def test_failed_bulk_load_leaves_the_previous_store(store: EmbeddedStore, tmp_path: Path) -> None:
     before = store.path.resolve()
     broken = nquads(tmp_path, "<https://example.org/s> <https://example.org/p> .\n", "broken.nq")
