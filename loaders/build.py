@@ -176,7 +176,15 @@ def build(
 
         step = time.perf_counter()
         with tqdm(total=out.tell(), desc="write store", unit="B", unit_scale=True, disable=not show_progress) as bar:
-            store.replace_dataset(Path(out.name), prepare=None if rules is None else finish, progress=bar.update)
+
+            def advance(read: int) -> None:
+                """Bytes read; once all are, the store still has work to do (an embedded store writes its
+                indexes, three quarters of the step; a remote one takes the last requests)."""
+                bar.update(read)
+                if bar.n >= bar.total:
+                    bar.set_postfix_str("all read, the store is finishing")
+
+            store.replace_dataset(Path(out.name), prepare=None if rules is None else finish, progress=advance)
         report.quads += report.inferred_triples
         report.timings["write store"] = time.perf_counter() - step
     report.graphs = 5 + report.documents + report.claims + (1 if report.inferred_triples else 0)
@@ -266,14 +274,14 @@ def build_graph_quads(
     yield ox.Quad(reasoning, RDFS_LABEL, text(f"OWL 2 RL reasoning with {method}"), g)
     yield ox.Quad(reasoning, iri(PROV + "wasAssociatedWith"), iri(software_agent(iris)), g)
     yield ox.Quad(reasoning, iri("http://purl.org/dc/terms/isPartOf"), build_activity, g)
-    for name, source_path in [
-        *((iris.ontology_graph, p) for p in inputs.ontology.files),
-        (iris.graph("shapes"), None),
-        (iris.registry_graph, inputs.registry.path),
+    for name, source_paths in [
+        (iris.ontology_graph, inputs.ontology.files),
+        (iris.graph("shapes"), ()),
+        (iris.registry_graph, (inputs.registry.path,)),
     ]:
         graph = iri(name)
         yield ox.Quad(graph, iri(PROV + "wasGeneratedBy"), build_activity, g)
-        if source_path is not None:
+        for source_path in source_paths:
             source = iris.source_file(source_path.name)
             yield ox.Quad(graph, iri(PROV + "wasDerivedFrom"), iri(source), g)
             yield from source_file_quads(source, source_path.name, sha256_of(source_path), iris.build_graph)

@@ -1,7 +1,7 @@
 """The SPARQL 1.1 Protocol: queries on /sparql, updates on /update.
 
 Queries are checked before they reach the engine (nesting depth, SERVICE allow-list, the query form
-for content negotiation) and run in the worker's executor process. Updates need the operator's bearer
+for content negotiation) and run on the worker's query thread. Updates need the operator's bearer
 token and run as one copy-on-write transaction on the store.
 """
 

@@ -24,6 +24,8 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby, islice
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -105,6 +107,21 @@ def endpoints(location: str) -> Endpoints:
     if "update" not in given:
         raise StoreError(f"{location}: a sparql+ store names its update endpoint: sparql+{root}?update=URL")
     return Endpoints(root, given["update"][0], auth, flavour)
+
+
+def graph_batches(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
+    """The quads in requests of at most ``size``, graph by graph: a graph that fits in one request is
+    never cut, so a document's graphs arrive whole; only longer ones (the inferred graph, the default
+    graph's merge) are sent in pieces. The stream is read ``size`` quads at a time, never a whole graph."""
+    batch: list[ox.Quad] = []
+    for _, graph in groupby(quads, key=attrgetter("graph_name")):
+        while part := list(islice(graph, size)):
+            if len(batch) + len(part) > size:
+                yield batch
+                batch = []
+            batch.extend(part)
+    if batch:
+        yield batch
 
 
 class _Bearer(AuthBase):
@@ -228,18 +245,12 @@ class RemoteStore:
             self._update(drops, retry=True)
         if self.endpoints.merges_into_default:
             self._update("CLEAR SILENT DEFAULT", retry=True)
-        batch: list[ox.Quad] = []
         with nquads.open("rb") as handle:
-            source = reporting(handle, progress)
-            for quad in ox.parse(source, format=ox.RdfFormat.N_QUADS):
-                if isinstance(quad.graph_name, ox.DefaultGraph) and not self.endpoints.merges_into_default:
-                    continue  # the store answers the default graph as the union itself
-                batch.append(quad)
-                if len(batch) >= self.endpoints.load_batch:
-                    self._insert(batch)
-                    batch = []
-        if batch:
-            self._insert(batch)
+            quads = ox.parse(reporting(handle, progress), format=ox.RdfFormat.N_QUADS)
+            if not self.endpoints.merges_into_default:  # the store answers the default graph as the union itself
+                quads = (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+            for batch in graph_batches(quads, self.endpoints.load_batch):
+                self._insert(batch)
         if prepare is not None:
             prepare(_RemoteSession(self))
 

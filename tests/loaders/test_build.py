@@ -154,6 +154,10 @@ def test_build_summary_reports_counts(tmp_path: Path) -> None:
     summary = result.stdout
     for fragment in ("2 documents", "90 claims", "asserted triples", "inferred triples", "shapes checked"):
         assert fragment in summary, summary
+    stored = EmbeddedStore(tmp_path / "store", read_only=True).select(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    assert f"; {stored[0]['n']} quads in " in summary, summary  # the figure counts what the store holds
 
 
 def test_build_shows_progress_with_rates(tmp_path: Path) -> None:
@@ -162,7 +166,9 @@ def test_build_shows_progress_with_rates(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     bars = result.stderr.replace("\r", "\n")
     assert re.search(r"load, validate: 100%\|.*\| 2/2 .*doc/s", bars), bars
-    assert re.search(r"write store: 100%\|.*\| [\d.]+[kM]/[\d.]+[kM] .*B/s", bars), bars
+    assert re.search(r"write store: 100%\|.*\| [\d.]+[kM]/[\d.]+[kM] .*B/s, all read, the store is finishing", bars), (
+        bars
+    )
 
 
 @pytest.mark.parametrize("field", ["ko", "wikidata"])

@@ -8,16 +8,18 @@ import io
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 from pathlib import Path
 from typing import ClassVar
 
+import pyoxigraph as ox
 import pytest
 import requests
 
 from dprk_kg.competency import CompetencyQuery, read_queries
 from dprk_kg.errors import QueryError
 from dprk_kg.store import ResultFormat, open_store
-from dprk_kg.store.remote import RemoteStore
+from dprk_kg.store.remote import RemoteStore, graph_batches
 from tests.conftest import ROOT, run_cli
 from tests.server.conftest import free_port, start_server
 from tests.store.conftest import RemoteServer
@@ -153,11 +155,27 @@ def test_loads_are_retried_after_a_passing_failure() -> None:
     thread.start()
     try:
         store = RemoteStore(f"sparql+http://127.0.0.1:{port}/query?update=http://127.0.0.1:{port}/update")
-        import pyoxigraph as ox
-
         store._insert([ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("1"), ox.NamedNode("urn:g"))])
         assert _Flaky.failures_left == 0 and len(_Flaky.received) == 1
         assert "INSERT+DATA" in _Flaky.received[0] or "INSERT DATA" in _Flaky.received[0]
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_loads_go_in_whole_graphs_of_bounded_size() -> None:
+    """A graph that fits in a request is never cut; no request is over the size; every quad is sent once, in order."""
+    sizes = [3, 5, 1_200, 2, 7, 600, 4_500, 900, 1, 1_999]
+    graphs = [ox.NamedNode(f"urn:g{i}") for i in range(len(sizes) - 1)] + [ox.DefaultGraph()]
+    quads = [
+        ox.Quad(ox.NamedNode(f"urn:s{n}"), ox.NamedNode("urn:p"), ox.Literal(str(n)), graph)
+        for graph, size in zip(graphs, sizes, strict=True)
+        for n in range(size)
+    ]
+    batches = list(graph_batches(quads, 1_000))
+    assert [q for batch in batches for q in batch] == quads
+    assert [len(b) for b in batches] == [8, 1_000, 809, 1_000, 1_000, 1_000, 1_000, 500, 901, 1_000, 999]
+    spanning = {
+        after[0].graph_name for before, after in pairwise(batches) if before[-1].graph_name == after[0].graph_name
+    }
+    assert spanning == {graphs[2], graphs[6], ox.DefaultGraph()}  # only the graphs over 1,000 quads
