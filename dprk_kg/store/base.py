@@ -101,9 +101,12 @@ class Store(Protocol):
         *,
         dataset: Dataset | None = None,
         prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
+        max_bytes: int | None = None,
     ) -> QueryOutput:
         """Run a SPARQL query. With no dataset the default graph is the store's default graph, which
-        a build fills with the RDF merge of all named graphs."""
+        a build fills with the RDF merge of all named graphs. ``ResultTooLarge`` when the serialized
+        answer would exceed ``max_bytes``."""
 
     def select(self, sparql: str, *, prefixes: dict[str, str] | None = None) -> list[dict[str, str]]:
         """Run a SELECT and return rows of plain values (IRIs and literal lexical forms)."""

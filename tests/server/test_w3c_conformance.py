@@ -41,10 +41,9 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from tests.server.conftest import Server, start_server
+from tests.server.conftest import Server
 
 SUITE = Path(__file__).resolve().parents[1] / "w3c-sparql11"
-TOKEN = "w3c-conformance-token"
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 QT = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
@@ -252,22 +251,13 @@ RESULT_FORMATS = [
 # --- the server and the HTTP plumbing ----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def conformance_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """An empty store with writes enabled, for this module alone: the tests DROP ALL."""
-    directory = tmp_path_factory.mktemp("w3c")
-    running = start_server(directory / "store", directory / "server.log", token=TOKEN, empty=True)
-    yield running
-    running.stop()
-
-
 @pytest.fixture
-def client(conformance_server: Server) -> Iterator[requests.Session]:
+def client(writable_server: Server) -> Iterator[requests.Session]:
     """An HTTP session on an emptied store: each test starts from nothing but its own preloads, whatever
     the tests before it wrote (the manifests' tests share graph names and assume a fresh store)."""
     with requests.Session() as http:
-        headers = {"Content-Type": "application/sparql-update", **conformance_server.auth}
-        reply = send(http, "POST", f"{conformance_server.url}/update", headers, b"DROP ALL")
+        headers = {"Content-Type": "application/sparql-update", **writable_server.auth}
+        reply = send(http, "POST", f"{writable_server.url}/update", headers, b"DROP ALL")
         assert reply.status_code == 204, reply.text
         yield http
 
@@ -407,19 +397,19 @@ def test_manifests_are_complete() -> None:
 
 
 @pytest.mark.parametrize("test", params(PROTOCOL))
-def test_protocol(test: HttpTest, client: requests.Session, conformance_server: Server) -> None:
-    run_http_test(test, client, conformance_server)
+def test_protocol(test: HttpTest, client: requests.Session, writable_server: Server) -> None:
+    run_http_test(test, client, writable_server)
 
 
 @pytest.mark.parametrize("test", params(GRAPH_STORE))
-def test_graph_store_protocol(test: HttpTest, client: requests.Session, conformance_server: Server) -> None:
-    run_http_test(test, client, conformance_server)
+def test_graph_store_protocol(test: HttpTest, client: requests.Session, writable_server: Server) -> None:
+    run_http_test(test, client, writable_server)
 
 
 @pytest.mark.parametrize("name", params(SERVICE_DESCRIPTION))
-def test_service_description(name: str, client: requests.Session, conformance_server: Server) -> None:
+def test_service_description(name: str, client: requests.Session, writable_server: Server) -> None:
     """The checks of the W3C's service description validator (kasei/sparql11-sdvalidator)."""
-    endpoint = f"{conformance_server.url}/sparql"
+    endpoint = f"{writable_server.url}/sparql"
     reply = send(client, "GET", endpoint, {"Accept": "text/turtle, application/rdf+xml;q=0.9"}, None)
     assert reply.status_code == 200, reply.text
     media_type = _media_type(reply.headers.get("Content-Type"))
@@ -441,17 +431,17 @@ def test_service_description(name: str, client: requests.Session, conformance_se
 
 
 @pytest.mark.parametrize("test", params(RESULT_FORMATS))
-def test_result_format(test: ResultFormatTest, client: requests.Session, conformance_server: Server) -> None:
+def test_result_format(test: ResultFormatTest, client: requests.Session, writable_server: Server) -> None:
     """Load the data into a named graph (it then is in the default graph, the merge), run the query asking
     for the expected file's format, and compare the answers as multisets of solutions."""
     folder = test.data.parent.name
-    load(client, conformance_server, test.data, f"{W3C_DATA}{folder}/{test.data.name}")
+    load(client, writable_server, test.data, f"{W3C_DATA}{folder}/{test.data.name}")
     accept = {".srj": "application/sparql-results+json", ".csv": "text/csv", ".tsv": "text/tab-separated-values"}
     media_type = accept[test.result.suffix]
     reply = send(
         client,
         "POST",
-        f"{conformance_server.url}/sparql",
+        f"{writable_server.url}/sparql",
         {"Content-Type": "application/sparql-query", "Accept": media_type},
         test.query.read_bytes(),
     )
