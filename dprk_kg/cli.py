@@ -1,7 +1,8 @@
 """The ``dprk-kg`` command: a thin layer over the pipeline functions.
 
 Exit codes: 0 success; 1 the data does not conform (SHACL violations or failed integrity checks);
-2 bad input (a seed file, a query, an argument); 3 the store could not be read or written.
+2 bad input (a seed file, a query, an argument or setting); 3 the store or the project's data could not
+be read or written; 4 an internal error (a bug: the message asks for a report, ``--traceback`` shows it).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import sys
 from pathlib import Path
 
 from dprk_kg import __version__
+from dprk_kg.config import Config
 from dprk_kg.errors import DprkKgError, QueryError, StoreError
 from dprk_kg.loaders.engines import OWLRL_DOCUMENTS, PYSHACL_LIMIT, REASONERS, SHACL_ENGINES
-from dprk_kg.namespaces import base_prefixes
 from dprk_kg.results import render_table
-from dprk_kg.settings import Settings
 from dprk_kg.store import ResultFormat, open_store
+from dprk_kg.vocabulary import base_prefixes
 
+INTERNAL_ERROR = 4
 QUERY_FORMATS = {
     "json": ResultFormat.SPARQL_JSON,
     "xml": ResultFormat.SPARQL_XML,
@@ -35,10 +37,15 @@ EXPORT_FORMATS = {"trig": ResultFormat.TRIG, "nquads": ResultFormat.N_QUADS, "js
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    settings = Settings(
-        **{k: v for k, v in {"store": args.store, "seeds": args.seeds, "base": args.base}.items() if v is not None}
-    )
     try:
+        settings = Config.load(
+            {
+                "store": args.store,
+                "seeds": args.seeds,
+                "base": args.base,
+                "query_timeout": getattr(args, "timeout", None),
+            }
+        )
         return int(args.run(args, settings) or 0)
     except DprkKgError as error:
         print(f"dprk-kg: {error}", file=sys.stderr)
@@ -46,14 +53,26 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dprk-kg: interrupted; the store is unchanged", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug: one clear line, the traceback only on request
+        if args.traceback:
+            raise
+        print(
+            f"dprk-kg: internal error ({type(error).__name__}: {error}); please report it with the output of "
+            "the same command run with --traceback",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dprk-kg", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"dprk-kg {__version__}")
+    parser.add_argument("--traceback", action="store_true", help="show the traceback of an internal error")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", help="store location (default: var/store, or $DPRK_KG_STORE)")
-    common.add_argument("--seeds", type=Path, help="seeds folder (default: seeds/)")
+    common.add_argument(
+        "--store", help="a folder (embedded store) or a SPARQL store's URL (default: $DPRK_KG_STORE, else var/store)"
+    )
+    common.add_argument("--seeds", type=Path, help="seeds folder (default: $DPRK_KG_SEEDS, else the packaged seeds)")
     common.add_argument("--base", help="base of the data IRIs (default: https://w3id.org/dprk-kg/, or $DPRK_KG_BASE)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -108,7 +127,7 @@ def _shacl_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _build(args: argparse.Namespace, settings: Settings) -> int:
+def _build(args: argparse.Namespace, settings: Config) -> int:
     from dprk_kg.loaders.build import build
 
     store = open_store(settings.store, base=settings.base)
@@ -125,7 +144,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _validate(args: argparse.Namespace, settings: Settings) -> int:
+def _validate(args: argparse.Namespace, settings: Config) -> int:
     from dprk_kg.loaders.inputs import read_inputs
     from dprk_kg.loaders.store_validation import validate_files, validate_store
 
@@ -140,7 +159,7 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if result.conforms else 1
 
 
-def _query(args: argparse.Namespace, settings: Settings) -> int:
+def _query(args: argparse.Namespace, settings: Config) -> int:
     if args.expression is not None:
         sparql = args.expression
     else:
@@ -167,8 +186,7 @@ def _query(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from dprk_kg.server.config import ServerConfig
+def _serve(args: argparse.Namespace, settings: Config) -> int:
     from dprk_kg.server.wsgi import serve
 
     if not open_store(settings.store).exists():
@@ -196,14 +214,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             ]
         if subprocess.run([sys.executable, *command], check=False).returncode != 0:
             raise StoreError(f"could not create the store at {settings.store}")
-    overrides: dict[str, object] = {"store": settings.store, "base": settings.base}
-    if args.timeout is not None:
-        overrides["query_timeout"] = args.timeout
-    serve(ServerConfig(**overrides), host=args.host, port=args.port, workers=args.workers)
+    serve(settings, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
-def _export(args: argparse.Namespace, settings: Settings) -> int:
+def _export(args: argparse.Namespace, settings: Config) -> int:
     store = open_store(settings.store, read_only=True)
     target = EXPORT_FORMATS[args.format]
     if args.output is None:

@@ -35,6 +35,19 @@ class InputError(DprkKgError):
         return (type(self), (self.path, self.line, self.message))  # crosses process boundaries intact
 
 
+class ConfigError(DprkKgError):
+    """A setting (flag or environment variable) has an unusable value, such as a store location that is
+    neither a folder nor a supported URL; refused before anything is written."""
+
+    exit_code = 2
+
+
+class DataError(DprkKgError):
+    """The project's own data (ontology, shapes, queries) cannot be found or read."""
+
+    exit_code = 3
+
+
 class QueryError(DprkKgError):
     """A SPARQL query or update could not be parsed or is not allowed."""
 

@@ -11,9 +11,10 @@ import time
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from dprk_kg.config import Config
 from dprk_kg.server import graph_store, linked_data, protocol, ui
-from dprk_kg.server.config import ServerConfig
 from dprk_kg.server.errors import HttpError, error_response
+from dprk_kg.server.executor import PingJob
 from dprk_kg.server.runtime import executor
 
 ACCESS = logging.getLogger("dprk_kg.access")
@@ -26,9 +27,9 @@ CORS_HEADERS = {
 }
 
 
-def create_app(settings: ServerConfig | None = None) -> Flask:
+def create_app(settings: Config | None = None) -> Flask:
     app = Flask(__name__)
-    settings = settings or ServerConfig()
+    settings = settings or Config.load()
     app.config["DPRK_KG"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     for blueprint in (protocol.blueprint, graph_store.blueprint, linked_data.blueprint, ui.blueprint):
@@ -60,7 +61,8 @@ def create_app(settings: ServerConfig | None = None) -> Flask:
             405: f"method {request.method} is not allowed here",
             404: f"no such resource: {request.path}",
         }
-        headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
+        allowed = getattr(error, "valid_methods", None)  # set on 405 (MethodNotAllowed) only
+        headers = {"Allow": ", ".join(allowed)} if allowed else {}
         return error_response(error.code or 500, messages.get(error.code or 500, error.description or ""), headers)
 
     @app.errorhandler(Exception)
@@ -74,7 +76,7 @@ def create_app(settings: ServerConfig | None = None) -> Flask:
 def healthz() -> Response:
     """For monitors: 200 when the executor answers and the store opens, 503 otherwise."""
     try:
-        answer = executor().run({"op": "ping"})
+        answer = executor().run(PingJob())
     except Exception as error:
         return Response(
             json.dumps({"status": "unavailable", "error": str(error)}), status=503, mimetype="application/json"

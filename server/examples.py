@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dprk_kg.competency import read_queries
-from dprk_kg.server.runtime import config
+from dprk_kg.paths import queries_dir
 
 TEST_HEADERS = ("# columns:", "# expect")
 
@@ -22,7 +22,7 @@ class Example:
 
 
 def examples() -> list[Example]:
-    return list(_load(config().queries_dir))
+    return list(_load(queries_dir()))
 
 
 @lru_cache(maxsize=4)

@@ -21,7 +21,6 @@ import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any
 
 from dprk_kg.errors import DprkKgError
 from dprk_kg.store import ResultFormat, Store, open_store
@@ -30,6 +29,25 @@ from dprk_kg.store.base import Dataset
 
 class QueryTimeout(DprkKgError):
     """The query ran past the configured time limit; the worker stops waiting for it."""
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """A query for the query thread, with everything the store needs to run it."""
+
+    sparql: str
+    format: ResultFormat
+    dataset: Dataset | None = None
+    prefixes: dict[str, str] | None = None
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class PingJob:
+    """Asks the query thread for the store's version: proves the thread and the store both answer."""
+
+
+Job = QueryJob | PingJob
 
 
 @dataclass(frozen=True)
@@ -48,7 +66,7 @@ class Executor:
         self.max_result_bytes = max_result_bytes
         self.base = base
         self._store: Store | None = None
-        self._jobs: queue.SimpleQueue[tuple[dict[str, Any], Future[tuple[str, bytes]]] | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[Job, Future[tuple[str, bytes]]] | None] = queue.SimpleQueue()
         threading.Thread(target=self._serve, name="query", daemon=True).start()
         self.stuck = False  # a query outlived its limit: this process must not serve another
 
@@ -57,7 +75,7 @@ class Executor:
             self._store = open_store(self.location, read_only=True, base=self.base)
         return self._store
 
-    def run(self, job: dict[str, Any]) -> Answer:
+    def run(self, job: Job) -> Answer:
         """Run a job; raises QueryError, StoreError, ResultTooLarge or QueryTimeout."""
         started = time.perf_counter()
         future: Future[tuple[str, bytes]] = Future()
@@ -79,17 +97,16 @@ class Executor:
                 except BaseException as error:  # handed to the waiting request thread
                     future.set_exception(error)
 
-    def _execute(self, job: dict[str, Any]) -> tuple[str, bytes]:
+    def _execute(self, job: Job) -> tuple[str, bytes]:
         store = self.store()
-        if job["op"] == "ping":
+        if isinstance(job, PingJob):
             return "ping", store.version_name().encode()
-        dataset = Dataset(*job["dataset"]) if job.get("dataset") else None
         output = store.query(
-            job["sparql"],
-            ResultFormat[job["format"]],
-            dataset=dataset,
-            prefixes=job.get("prefixes"),
-            base_iri=job.get("base_iri"),
+            job.sparql,
+            job.format,
+            dataset=job.dataset,
+            prefixes=job.prefixes,
+            base_iri=job.base_iri,
             max_bytes=self.max_result_bytes,
         )
         return output.kind, output.body

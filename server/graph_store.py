@@ -17,6 +17,7 @@ from flask import Blueprint, Response, g, request
 from dprk_kg.errors import QueryError, StoreError
 from dprk_kg.server import negotiation
 from dprk_kg.server.errors import HttpError
+from dprk_kg.server.executor import QueryJob
 from dprk_kg.server.protocol import authorise_write, execute
 from dprk_kg.server.runtime import writable_store
 from dprk_kg.store import ResultFormat
@@ -93,7 +94,7 @@ def _read(graph: str | None) -> Response:
     if graph is not None and not _exists(graph):
         raise HttpError(404, f"no graph <{graph}>")
     where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    answer = execute({"op": "query", "sparql": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", "format": chosen.name})
+    answer = execute(QueryJob(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", chosen))
     g.query_ms = round(answer.engine_ms, 2)
     response = Response(b"" if request.method == "HEAD" else answer.body, mimetype=chosen.media_type)
     response.vary.add("Accept")
@@ -103,9 +104,7 @@ def _read(graph: str | None) -> Response:
 
 
 def _exists(graph: str) -> bool:
-    answer = execute(
-        {"op": "query", "sparql": f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", "format": ResultFormat.SPARQL_JSON.name}
-    )
+    answer = execute(QueryJob(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", ResultFormat.SPARQL_JSON))
     return b"true" in answer.body
 
 

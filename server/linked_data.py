@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, redirect, render_template, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from dprk_kg.namespaces import ONTOLOGY_IRI, base_prefixes
 from dprk_kg.server import negotiation
 from dprk_kg.server.errors import HttpError
+from dprk_kg.server.executor import QueryJob
 from dprk_kg.server.protocol import execute
 from dprk_kg.server.runtime import config
 from dprk_kg.store import ResultFormat
+from dprk_kg.vocabulary import ONTOLOGY_IRI, RDF, RDFS, SCHEMA, base_prefixes
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -37,19 +39,19 @@ EXTENSIONS = {
 }
 EXTENSION_OF = {fmt: ext for ext, fmt in EXTENSIONS.items() if fmt is not None}
 SPACES = ("id", "doc", "claim", "activity", "graph", "source", ".well-known/genid")
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = RDFS.uri("label")
+RDF_TYPE = RDF.uri("type")
 MAX_STATEMENTS = 2000
 MAX_INCOMING = 300
 
 
 @blueprint.route("/ontology", defaults={"space": "", "rest": "ontology"})
 @blueprint.route("/ontology<ext>", defaults={"space": "", "rest": "ontology"})
-def ontology(space: str, rest: str, ext: str = "") -> Response:
+def ontology(space: str, rest: str, ext: str = "") -> WerkzeugResponse:
     return resource(space, rest + ext)
 
 
-def resource(space: str, rest: str) -> Response:
+def resource(space: str, rest: str) -> WerkzeugResponse:
     path = f"{space}/{rest}" if space else rest
     stem, extension = _split_extension(path)
     iri = ONTOLOGY_IRI if stem == "ontology" else config().base + stem
@@ -84,7 +86,7 @@ def _split_extension(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def _see_other(stem: str) -> Response:
+def _see_other(stem: str) -> WerkzeugResponse:
     accept = request.headers.get("Accept")
     if negotiation.prefers_html(accept) or not accept:
         target = f"/{stem}.html"
@@ -186,10 +188,11 @@ class Description:
             for provenance in statement.provenance or [Provenance("other", "")]:
                 graph = ox.NamedNode(provenance.graph) if provenance.graph else ox.DefaultGraph()
                 quads.append(ox.Quad(subject, ox.NamedNode(statement.predicate), _term(statement.value), graph))
-        for s, p, o in self.asserts:
-            quads.append(ox.Quad(_term(s), ox.NamedNode(p), _term(o), subject))
-        for s, p in self.incoming:
-            quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), subject))
+        for asserted_s, asserted_p, asserted_o in self.asserts:
+            quads.append(ox.Quad(_subject(asserted_s), ox.NamedNode(asserted_p), _term(asserted_o), subject))
+        for incoming_s, incoming_p in self.incoming:
+            quads.append(ox.Quad(ox.NamedNode(incoming_s), ox.NamedNode(incoming_p), subject))
+        data: list[ox.Quad] | list[ox.Triple]
         if fmt in (ResultFormat.TRIG, ResultFormat.N_QUADS):
             data = quads
         else:
@@ -232,7 +235,7 @@ def describe(iri: str) -> Description:
             (r["s"], r["p"]["value"], r["o"])
             for r in _select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
         ]
-    texts = description.values("https://schema.org/text")
+    texts = description.values(SCHEMA.uri("text"))
     if texts:
         description.document_text = texts[0]["value"]
         description.document_claims = [
@@ -322,11 +325,11 @@ def _labels(description: Description) -> dict[str, str]:
         if statement.value["type"] == "uri":
             iris.add(statement.value["value"])
         iris.update(p.graph for p in statement.provenance)
-    for s, p in description.incoming:
-        iris.update((s, p))
-    for s, p, o in description.asserts:
-        iris.add(p)
-        iris.update(t["value"] for t in (s, o) if t["type"] == "uri")
+    for incoming in description.incoming:
+        iris.update(incoming)
+    for asserted_s, asserted_p, asserted_o in description.asserts:
+        iris.add(asserted_p)
+        iris.update(t["value"] for t in (asserted_s, asserted_o) if t["type"] == "uri")
     labels: dict[str, str] = {}
     ordered = sorted(iris)
     for start in range(0, len(ordered), 400):
@@ -340,9 +343,17 @@ def _labels(description: Description) -> dict[str, str]:
 
 
 def _select(sparql: str) -> list[dict[str, dict[str, str]]]:
-    answer = execute({"op": "query", "sparql": sparql, "format": ResultFormat.SPARQL_JSON.name})
+    answer = execute(QueryJob(sparql, ResultFormat.SPARQL_JSON))
     g.query_ms = round(getattr(g, "query_ms", 0) + answer.engine_ms, 2)
     return json.loads(answer.body)["results"]["bindings"]
+
+
+def _subject(value: dict[str, str]) -> ox.NamedNode | ox.BlankNode:
+    """A result term in subject position: an IRI or a blank node, never a literal."""
+    term = _term(value)
+    if isinstance(term, ox.Literal):
+        raise ValueError(f"a literal cannot be a subject: {term}")
+    return term
 
 
 def _term(value: dict[str, str]) -> ox.NamedNode | ox.Literal | ox.BlankNode:

@@ -11,16 +11,18 @@ import hmac
 import time
 
 from flask import Blueprint, Response, g, render_template, request
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from dprk_kg import sparql_text
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
-from dprk_kg.namespaces import base_prefixes
 from dprk_kg.server import negotiation
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.examples import examples
-from dprk_kg.server.executor import QueryTimeout
+from dprk_kg.server.executor import Answer, QueryJob, QueryTimeout
 from dprk_kg.server.runtime import config, executor, writable_store
 from dprk_kg.server.service_description import service_description
+from dprk_kg.store.base import Dataset
+from dprk_kg.vocabulary import base_prefixes
 
 blueprint = Blueprint("protocol", __name__)
 
@@ -82,15 +84,15 @@ def run_query(
         raise HttpError(400, str(error)) from error
     except negotiation.NotAcceptable as error:
         raise HttpError(406, str(error)) from error
-    job = {
-        "op": "query",
-        "sparql": text,
-        "format": chosen.name,
-        "dataset": (tuple(default_graphs), tuple(named_graphs)) if default_graphs or named_graphs else None,
-        "prefixes": base_prefixes(settings.base),
-        "base_iri": request.base_url,
-    }
-    answer = execute(job)
+    answer = execute(
+        QueryJob(
+            text,
+            chosen,
+            dataset=Dataset(tuple(default_graphs), tuple(named_graphs)) if default_graphs or named_graphs else None,
+            prefixes=base_prefixes(settings.base),
+            base_iri=request.base_url,
+        )
+    )
     g.query_ms = round(answer.engine_ms, 2)
     g.query_form = form
     response = Response(answer.body, mimetype=chosen.media_type)
@@ -102,7 +104,7 @@ def run_query(
     return response
 
 
-def execute(job: dict[str, object]):
+def execute(job: QueryJob) -> Answer:
     try:
         return executor().run(job)
     except QueryError as error:
@@ -163,12 +165,12 @@ def authorise_write() -> None:
         )
 
 
-def _posted(direct_type: str, field: str) -> tuple[list[str], object]:
+def _posted(direct_type: str, field: str) -> tuple[list[str], MultiDict[str, str]]:
     """The operation text(s) of a POST, from a form or a direct body; protocol errors are 4xx."""
     mimetype = request.mimetype
     charset = (request.mimetype_params.get("charset") or "utf-8").lower()
     if mimetype == FORM:
-        return request.form.getlist(field), _merged_params()
+        return request.form.getlist(field), CombinedMultiDict([request.args, request.form])
     if mimetype == direct_type:
         if charset.replace("-", "") != "utf8":
             raise HttpError(415, f"the {direct_type} body must be UTF-8, not {charset}")
@@ -180,12 +182,6 @@ def _posted(direct_type: str, field: str) -> tuple[list[str], object]:
     if not mimetype:
         raise HttpError(400, f"a POST needs a Content-Type: {FORM} or {direct_type}")
     raise HttpError(415, f"unsupported Content-Type {mimetype}; use {FORM} or {direct_type}")
-
-
-def _merged_params():
-    from werkzeug.datastructures import CombinedMultiDict
-
-    return CombinedMultiDict([request.args, request.form])
 
 
 def _describe_or_page() -> Response:

@@ -10,14 +10,14 @@ import os
 
 from flask import current_app
 
-from dprk_kg.server.config import ServerConfig
+from dprk_kg.config import Config
 from dprk_kg.server.executor import Executor
 from dprk_kg.store import Store, open_store
 
 _per_process: dict[str, object] = {}
 
 
-def config() -> ServerConfig:
+def config() -> Config:
     return current_app.config["DPRK_KG"]
 
 

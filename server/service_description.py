@@ -12,9 +12,8 @@ import pyoxigraph as ox
 from dprk_kg.server.examples import examples
 from dprk_kg.server.runtime import config
 from dprk_kg.store import ResultFormat
+from dprk_kg.vocabulary import DCTERMS, ENTAILMENT, FORMATS, RDF, RDFS, SCHEMA, SD, SH, VOID
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
 RESULT_FORMATS = [
     "SPARQL_Results_JSON",
     "SPARQL_Results_XML",
@@ -28,15 +27,17 @@ RESULT_FORMATS = [
     "N-Quads",
 ]
 INPUT_FORMATS = ["Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PREFIXES = {
-    "sd": SD,
-    "void": "http://rdfs.org/ns/void#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
-    "formats": FORMATS,
+    name: namespace.iri
+    for name, namespace in (
+        ("sd", SD),
+        ("void", VOID),
+        ("dcterms", DCTERMS),
+        ("sh", SH),
+        ("rdfs", RDFS),
+        ("schema", SCHEMA),
+        ("formats", FORMATS),
+    )
 }
 
 
@@ -45,35 +46,34 @@ def service_description(root: str, fmt: ResultFormat) -> bytes:
     endpoint = ox.NamedNode(f"{root}/sparql")
     triples: list[ox.Triple] = []
 
-    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
-        triples.append(ox.Triple(s, ox.NamedNode(p), o))
+    def add(s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+        triples.append(ox.Triple(s, p, o))
 
-    sd = lambda local: SD + local  # noqa: E731
-    add(endpoint, RDF_TYPE.value, ox.NamedNode(sd("Service")))
-    add(endpoint, sd("endpoint"), endpoint)
-    add(endpoint, "http://purl.org/dc/terms/title", ox.Literal("dprk-kg SPARQL endpoint", language="en"))
-    add(endpoint, sd("supportedLanguage"), ox.NamedNode(sd("SPARQL11Query")))
+    add(endpoint, RDF.type, SD.Service)
+    add(endpoint, SD.endpoint, endpoint)
+    add(endpoint, DCTERMS.title, ox.Literal("dprk-kg SPARQL endpoint", language="en"))
+    add(endpoint, SD.supportedLanguage, SD.SPARQL11Query)
     if settings.writes_enabled:
-        add(endpoint, sd("supportedLanguage"), ox.NamedNode(sd("SPARQL11Update")))
+        add(endpoint, SD.supportedLanguage, SD.SPARQL11Update)
     for name in RESULT_FORMATS:
-        add(endpoint, sd("resultFormat"), ox.NamedNode(FORMATS + name))
+        add(endpoint, SD.resultFormat, FORMATS[name])
     for name in INPUT_FORMATS:
-        add(endpoint, sd("inputFormat"), ox.NamedNode(FORMATS + name))
-    add(endpoint, sd("feature"), ox.NamedNode(sd("UnionDefaultGraph")))
-    add(endpoint, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))
+        add(endpoint, SD.inputFormat, FORMATS[name])
+    add(endpoint, SD.feature, SD.UnionDefaultGraph)
+    add(endpoint, SD.defaultEntailmentRegime, ENTAILMENT.Simple)
     dataset = ox.NamedNode(f"{root}/sparql#dataset")
     graph = ox.NamedNode(f"{root}/sparql#default-graph")
-    add(endpoint, sd("defaultDataset"), dataset)
-    add(dataset, RDF_TYPE.value, ox.NamedNode(sd("Dataset")))
-    add(dataset, RDF_TYPE.value, ox.NamedNode("http://rdfs.org/ns/void#Dataset"))
-    add(dataset, "http://purl.org/dc/terms/title", ox.Literal("dprk-kg knowledge graph", language="en"))
-    add(dataset, "http://rdfs.org/ns/void#sparqlEndpoint", endpoint)
-    add(dataset, "http://rdfs.org/ns/void#uriSpace", ox.Literal(settings.base))
-    add(dataset, sd("defaultGraph"), graph)
-    add(graph, RDF_TYPE.value, ox.NamedNode(sd("Graph")))
+    add(endpoint, SD.defaultDataset, dataset)
+    add(dataset, RDF.type, SD.Dataset)
+    add(dataset, RDF.type, VOID.Dataset)
+    add(dataset, DCTERMS.title, ox.Literal("dprk-kg knowledge graph", language="en"))
+    add(dataset, VOID.sparqlEndpoint, endpoint)
+    add(dataset, VOID.uriSpace, ox.Literal(settings.base))
+    add(dataset, SD.defaultGraph, graph)
+    add(graph, RDF.type, SD.Graph)
     add(
         graph,
-        "http://www.w3.org/2000/01/rdf-schema#comment",
+        RDFS.comment,
         ox.Literal(
             "The RDF merge of every named graph: claim graphs, provenance, registry, ontology, shapes and "
             "inferences; each triple once.",
@@ -82,15 +82,14 @@ def service_description(root: str, fmt: ResultFormat) -> bytes:
     )
     for example in examples():
         node = ox.NamedNode(f"{root}/sparql#example-{example.name}")
-        add(endpoint, "https://schema.org/hasPart", node)
-        add(node, RDF_TYPE.value, ox.NamedNode("http://www.w3.org/ns/shacl#SPARQLExecutable"))
-        add(node, "http://www.w3.org/2000/01/rdf-schema#label", ox.Literal(example.title, language="en"))
-        add(node, "http://www.w3.org/2000/01/rdf-schema#comment", ox.Literal(example.question, language="en"))
-        kind = "SPARQLConstructExecutable" if "CONSTRUCT" in example.sparql else "SPARQLSelectExecutable"
-        add(node, RDF_TYPE.value, ox.NamedNode(f"http://www.w3.org/ns/shacl#{kind}"))
-        property_name = "construct" if kind == "SPARQLConstructExecutable" else "select"
-        add(node, f"http://www.w3.org/ns/shacl#{property_name}", ox.Literal(example.sparql))
-        add(node, "https://schema.org/target", endpoint)
+        add(endpoint, SCHEMA.hasPart, node)
+        add(node, RDF.type, SH.SPARQLExecutable)
+        add(node, RDFS.label, ox.Literal(example.title, language="en"))
+        add(node, RDFS.comment, ox.Literal(example.question, language="en"))
+        construct = "CONSTRUCT" in example.sparql
+        add(node, RDF.type, SH.SPARQLConstructExecutable if construct else SH.SPARQLSelectExecutable)
+        add(node, SH.construct if construct else SH.select, ox.Literal(example.sparql))
+        add(node, SCHEMA.target, endpoint)
     from dprk_kg.store.embedded import RDF_FORMATS
 
     return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=PREFIXES)

@@ -7,12 +7,13 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from dprk_kg.config import Config
+from dprk_kg.paths import ui_assets_dir
 from dprk_kg.server.app import create_app
-from dprk_kg.server.config import ServerConfig
 from dprk_kg.server.runtime import close_all, stuck
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, application: Any, options: dict[str, Any]) -> None:
         self.application = application
         self.options = options
@@ -34,7 +35,7 @@ def _retire_if_stuck(worker: Any, _request: Any, _environ: Any, _response: Any) 
         worker.alive = False
 
 
-def serve(settings: ServerConfig, *, host: str, port: int, workers: int) -> None:
+def serve(settings: Config, *, host: str, port: int, workers: int) -> None:
     """Run until interrupted; prints the URLs once the server listens."""
     app = create_app(settings)
 
@@ -43,7 +44,7 @@ def serve(settings: ServerConfig, *, host: str, port: int, workers: int) -> None
         print(
             f"dprk-kg is serving {settings.store}\n  query page: {root}/\n  SPARQL endpoint: {root}/sparql", flush=True
         )
-        if not (settings.ui_assets / "yasgui.min.js").is_file():
+        if not (ui_assets_dir() / "yasgui.min.js").is_file():
             print("  (the query editor's files are missing: run scripts/ui-assets)", file=sys.stderr, flush=True)
 
     _Gunicorn(

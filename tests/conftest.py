@@ -4,6 +4,7 @@ scratch copies of the seeds for the bad-input tests."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -18,14 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 
 
-def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run ``dprk-kg`` as a separate process, as a user would."""
+def run_cli(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``dprk-kg`` as a separate process, as a user would (``env`` adds to the environment)."""
     return subprocess.run(
         [sys.executable, "-m", "dprk_kg.cli", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+        env={**os.environ, **env} if env else None,
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from dprk_kg.namespaces import DKG, DKG_NS, ONTOLOGY_IRI
+from dprk_kg.vocabulary import DKG, DKG_NS, ONTOLOGY_IRI
 from dprk_kg.store import EmbeddedStore
 from tests.conftest import ROOT
 
@@ -43,7 +43,7 @@ def test_every_term_has_an_english_label_and_a_definition(ontology: rdflib.Graph
 
 def test_code_terms_are_declared(ontology: rdflib.Graph) -> None:
     declared = {str(t) for t in dkg_terms(ontology)}
-    used = {str(getattr(DKG, name)) for name in DKG.__annotations__}
+    used = {DKG.uri(name) for name in DKG.terms or ()}
     assert used <= declared, used - declared
 
 

@@ -39,6 +39,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.conftest import ROOT
 from tests.server.conftest import Server
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHROMIUM_ARGS = (
@@ -167,7 +169,7 @@ def page_assets(server: Server) -> None:
     """YASGUI must be installed: without it the page cannot work, and that is a failure, not a skip."""
     response = requests.get(f"{server.url}/static/vendor/yasgui/yasgui.min.js", timeout=30)
     if response.status_code != 200:
-        pytest.fail("YASGUI's files are not installed (server/ui/node_modules): run scripts/ui-assets, then rerun")
+        pytest.fail("YASGUI's files are not installed (server/static/vendor/yasgui): run scripts/ui-assets, then rerun")
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The SHACL shapes that gate every load, shipped as package data (read through importlib.resources)."""
