@@ -15,7 +15,7 @@ from pathlib import Path
 from dprk_kg import __version__
 from dprk_kg.config import Config
 from dprk_kg.errors import DprkKgError, QueryError, StoreError
-from dprk_kg.loaders.engines import OWLRL_DOCUMENTS, PYSHACL_LIMIT, REASONERS, SHACL_ENGINES
+from dprk_kg.loaders.engines import OWLRL_DOCUMENTS, PYSHACL_LIMIT, Reasoner, ShaclEngine
 from dprk_kg.results import render_table
 from dprk_kg.store import ResultFormat, open_store
 from dprk_kg.vocabulary import base_prefixes
@@ -80,8 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="no progress output")
     build.add_argument(
         "--reasoner",
-        choices=REASONERS,
-        default="auto",
+        choices=[choice.value for choice in Reasoner],
+        default=Reasoner.AUTO.value,
         help="owlrl (the reference), SPARQL rules compiled from the ontology (for large corpora), "
         f"or auto: owlrl up to {OWLRL_DOCUMENTS} documents",
     )
@@ -120,15 +120,15 @@ def _parser() -> argparse.ArgumentParser:
 def _shacl_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shacl",
-        choices=SHACL_ENGINES,
-        default="auto",
+        choices=[choice.value for choice in ShaclEngine],
+        default=ShaclEngine.AUTO.value,
         help="pyshacl (the reference), the shapes compiled to SPARQL (pyshacl reports what they reject), "
         f"or auto: pyshacl for batches up to {PYSHACL_LIMIT:,} triples",
     )
 
 
 def _build(args: argparse.Namespace, settings: Config) -> int:
-    from dprk_kg.loaders.build import build
+    from dprk_kg.loaders.pipeline.build import build
 
     store = open_store(settings.store, base=settings.base)
     report = build(
@@ -145,8 +145,8 @@ def _build(args: argparse.Namespace, settings: Config) -> int:
 
 
 def _validate(args: argparse.Namespace, settings: Config) -> int:
-    from dprk_kg.loaders.inputs import read_inputs
-    from dprk_kg.loaders.store_validation import validate_files, validate_store
+    from dprk_kg.loaders.gate.store_validation import validate_files, validate_store
+    from dprk_kg.loaders.sources.inputs import read_inputs
 
     inputs = read_inputs(settings.seeds, settings.iris)
     if args.files:

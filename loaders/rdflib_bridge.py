@@ -1,8 +1,11 @@
-"""Crossing from pyoxigraph terms to rdflib graphs (for pyshacl and owlrl) and back, in bulk as
-N-Triples, never triple by triple."""
+"""Crossing from pyoxigraph terms to rdflib graphs and back, in bulk as N-Triples, never triple by
+triple. Every stage crosses: the inputs give pyshacl and owlrl the ontology as an rdflib graph, the
+gate hands pyshacl's ontology mix-in to the compiled shapes, the reasoner runs owlrl, the build
+writes the shapes graph."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -11,9 +14,10 @@ import rdflib
 
 def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
     graph = graph if graph is not None else rdflib.Graph()
-    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
-    if data:
-        graph.parse(data=data.decode("utf-8"), format="nt")
+    data = io.BytesIO()
+    ox.serialize(triples, data, format=ox.RdfFormat.N_TRIPLES)
+    if data.tell():
+        graph.parse(data=data.getvalue().decode("utf-8"), format="nt")
     return graph
 
 

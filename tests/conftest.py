@@ -9,10 +9,12 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from dprk_kg.cli import main
 from dprk_kg.store import EmbeddedStore, ResultFormat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +31,28 @@ def run_cli(*args: str, timeout: float = 300, env: dict[str, str] | None = None)
         check=False,
         env={**os.environ, **env} if env else None,
     )
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a command printed and returned, like ``subprocess.CompletedProcess``."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+    """``dprk-kg`` run in this process (no interpreter start-up): the same ``main`` the command calls."""
+
+    def run(*args: str) -> Ran:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Ran(code, captured.out, captured.err)
+
+    return run
 
 
 def sorted_dump(store_path: Path) -> list[str]:

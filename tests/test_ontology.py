@@ -8,8 +8,8 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from dprk_kg.vocabulary import DKG, DKG_NS, ONTOLOGY_IRI
 from dprk_kg.store import EmbeddedStore
+from dprk_kg.vocabulary import DKG, DKG_NS, ONTOLOGY_IRI
 from tests.conftest import ROOT
 
 

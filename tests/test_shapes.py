@@ -7,9 +7,10 @@ import pyoxigraph as ox
 import pytest
 
 from dprk_kg.errors import ValidationFailed
-from dprk_kg.loaders.ontology import load_ontology
+from dprk_kg.loaders.gate.validation import Gate
 from dprk_kg.loaders.rdflib_bridge import to_rdflib
-from dprk_kg.loaders.validation import Gate, load_shapes
+from dprk_kg.loaders.sources.inputs import load_shapes
+from dprk_kg.loaders.sources.ontology import load_ontology
 from tests.conftest import ROOT
 
 PREFIXES = """

@@ -43,6 +43,8 @@ from rdflib.term import Node
 
 from tests.server.conftest import Server
 
+pytestmark = pytest.mark.slow  # the whole W3C protocol, service description, graph store and format suites
+
 SUITE = Path(__file__).resolve().parents[1] / "w3c-sparql11"
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -1,0 +1,325 @@
+"""The build: every document of ``seeds/`` loaded, validated, reasoned over, and written to the store.
+
+Documents are loaded, SHACL-validated and (with the rules) reasoned over in batches by worker
+processes (all cores), and streamed as N-Quads to a file beside the store; the store bulk-loads that
+file into a fresh version, and only then is the new version swapped in. Nothing is written to the live
+store until everything has passed: a bad document, a violation or a failed load leaves it exactly as
+it was.
+
+Reasoning: owlrl computes the OWL RL closure — the reference — for a handful of documents (the
+seeds); beyond that, SPARQL rules compiled from the ontology materialise the same entailments batch
+by batch (``reasoning/rules.py``, tested equal to owlrl). Validation likewise: pyshacl for small
+batches, the shapes compiled to SPARQL beyond (``gate/validation.Gate``).
+
+``build`` reads as its steps — read inputs, load and validate, reason, write the store — each timed
+for the summary line under its own name.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from dprk_kg.iris import Iris
+from dprk_kg.loaders.engines import Reasoner, ShaclEngine
+from dprk_kg.loaders.gate.validation import Gate
+from dprk_kg.loaders.gate.working_store import working_store
+from dprk_kg.loaders.pipeline.batches import (
+    BatchResult,
+    Worker,
+    load_batch,
+    registry_origins,
+    start_worker,
+    with_default_graph,
+)
+from dprk_kg.loaders.rdf.provenance import agent_quads, now
+from dprk_kg.loaders.rdf.references import Label, check_shared_labels
+from dprk_kg.loaders.rdf.shared_graphs import build_graph_quads, ontology_quads, registry_quads, shapes_quads
+from dprk_kg.loaders.rdf.terms import iri
+from dprk_kg.loaders.reasoning.owlrl_entailments import owl_rl_entailments
+from dprk_kg.loaders.reasoning.rules import RuleReasoner, asserted_elsewhere, count_query
+from dprk_kg.loaders.sources.documents import DocumentFiles, discover
+from dprk_kg.loaders.sources.inputs import Inputs, count_shapes, read_inputs
+from dprk_kg.store import Store
+from dprk_kg.store.base import Prepare, Session
+
+BATCH_DOCUMENTS = 25
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote, for the summary line and for tests."""
+
+    documents: int = 0
+    claims: int = 0
+    asserted_triples: int = 0  # triples in claim graphs: the facts the documents state
+    registry_triples: int = 0
+    provenance_triples: int = 0
+    inferred_triples: int = 0
+    quads: int = 0
+    graphs: int = 0  # named graphs written: the batches' and the shared ones
+    shapes: int = 0
+    reasoner: str = ""
+    seconds: float = 0.0
+    store: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # step name → seconds, in the order they ran
+
+    def add(self, batch: BatchResult) -> None:
+        self.documents += batch.documents
+        self.claims += batch.claims
+        self.asserted_triples += batch.asserted_triples
+        self.provenance_triples += batch.provenance_triples
+        self.graphs += batch.graphs
+
+    def summary(self) -> str:
+        steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.timings.items())
+        return (
+            f"built {self.store}: {self.documents} documents, {self.claims} claims, "
+            f"{self.asserted_triples} asserted triples, {self.registry_triples} registry triples, "
+            f"{self.provenance_triples} provenance triples, {self.inferred_triples} inferred triples "
+            f"({self.reasoner}); {self.quads} quads in {self.graphs} graphs; {self.shapes} shapes checked; "
+            f"{self.seconds:.1f} s ({steps})"
+        )
+
+
+def build(
+    seeds: Path,
+    store: Store,
+    *,
+    iris: Iris | None = None,
+    show_progress: bool = False,
+    reasoner: Reasoner | str = Reasoner.AUTO,
+    shacl: ShaclEngine | str = ShaclEngine.AUTO,
+    workers: int | None = None,
+) -> BuildReport:
+    """Load, check, validate, reason, write a fresh store version, then swap it in atomically.
+
+    ``reasoner`` and ``shacl`` are the engine choices or their names (a ``ValueError`` if neither)."""
+    clock = time.perf_counter()
+    started = now()
+    choice, engine = Reasoner(reasoner), ShaclEngine(shacl)
+    report = BuildReport(store=store.location)
+    step = Steps(report.timings)
+    with step("read inputs"):
+        inputs = read_inputs(seeds, iris or Iris())
+        registry = validated_registry(inputs, engine)
+        files = discover(seeds)
+        reasoning = REASONINGS[choice.resolve(len(files))](inputs)
+    report.registry_triples = len(registry)
+    report.shapes = count_shapes(inputs.shapes)
+    report.reasoner = reasoning.reasoner
+
+    store.work_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=store.work_dir, prefix=".build-", suffix=".nq") as out:
+        fixed = [*ontology_quads(inputs), *shapes_quads(inputs), *registry]
+        out.write(with_default_graph(fixed))
+        with step("load+validate+reason" if reasoning.in_batches else "load+validate"):
+            labels: list[Label] = []
+            batches = load_batches(plan(files), seeds, inputs, engine, reasoning.in_batches, workers, show_progress)
+            for batch in batches:
+                out.write(batch.nquads)
+                report.add(batch)
+                reasoning.collect(batch)
+                labels.extend(batch.labels)
+            check_shared_labels(labels, inputs.iris)
+        build_quads = list(build_graph_quads(inputs, started, now(), report.documents, reasoning.reasoner))
+        with step(reasoning.step):
+            inferred = reasoning.infer([*registry, *build_quads])
+        inferred_graph = iri(inputs.iris.inferred_graph)
+        out.write(with_default_graph([ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in inferred]))
+        out.write(with_default_graph(build_quads))
+        out.flush()
+        with step("write store"):
+            write_store(store, out, reasoning.preparation(), show_progress)
+
+    report.inferred_triples = reasoning.inferred
+    written = [*fixed, *build_quads]  # besides the batches' quads and the inferences, counted apart
+    report.quads = len(written) + report.asserted_triples + report.provenance_triples + report.inferred_triples
+    report.graphs += len({q.graph_name for q in written}) + (1 if report.inferred_triples else 0)
+    report.seconds = time.perf_counter() - clock
+    return report
+
+
+class Steps:
+    """The build's named steps: each one, run as ``with steps("name"):``, adds its seconds to the
+    timings under its name (which must not hold a comma: ``benchmarks/build.py`` splits the list)."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings[name] = time.perf_counter() - start
+
+
+def validated_registry(inputs: Inputs, shacl: ShaclEngine) -> list[ox.Quad]:
+    """The registry graph, SHACL-validated (with the software agent its entries may name) before any
+    document is read: a registry error is reported as such, not as a fault of the first batch."""
+    registry = registry_quads(inputs)
+    agent = agent_quads(inputs.agent, inputs.iris.build_graph)
+    Gate(inputs.shapes, inputs.ontology_graph, shacl).validate(
+        [q.triple for q in (*registry, *agent)],
+        batch=str(inputs.registry.path),
+        origins=registry_origins(inputs.registry, inputs.iris),
+    )
+    return registry
+
+
+def plan(files: Sequence[DocumentFiles]) -> list[Sequence[DocumentFiles]]:
+    return [files[start : start + BATCH_DOCUMENTS] for start in range(0, len(files), BATCH_DOCUMENTS)]
+
+
+def load_batches(
+    groups: Sequence[Sequence[DocumentFiles]],
+    seeds: Path,
+    inputs: Inputs,
+    shacl: ShaclEngine,
+    reason: bool,
+    workers: int | None,
+    show_progress: bool,
+) -> Iterator[BatchResult]:
+    """Each batch's result in order (so the store is the same whatever the number of workers); one
+    batch, or one worker, runs in this process, on the inputs it has already read."""
+    workers = workers or os.cpu_count() or 1
+    desc = "load, validate" + (", reason" if reason else "")
+    bar = tqdm(total=sum(len(g) for g in groups), desc=desc, unit="doc", disable=not show_progress)
+    try:
+        if workers <= 1 or len(groups) <= 1:
+            worker = Worker(inputs, shacl, reason)
+            for group in groups:
+                result = worker.load(group)
+                bar.update(result.documents)
+                yield result
+            return
+        context = multiprocessing.get_context("spawn")  # no inherited state: fresh interpreters
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(str(seeds), inputs.iris.base, shacl.value, reason),
+        )
+        try:
+            for result in pool.map(load_batch, groups):
+                bar.update(result.documents)
+                yield result
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        bar.close()
+
+
+class Reasoning(ABC):
+    """How a build closes its data under OWL RL: what it gathers from each batch, what it infers once
+    all are loaded, and what it finishes in the new store version. ``inferred`` is the size of the
+    inferred graph, known once the store is written."""
+
+    reasoner: Reasoner
+    step: str  # the timed step's name
+    in_batches: bool  # whether the workers reason over their own batches
+    inferred = 0
+
+    @abstractmethod
+    def collect(self, batch: BatchResult) -> None: ...
+
+    @abstractmethod
+    def infer(self, shared: Sequence[ox.Quad]) -> list[ox.Triple]:
+        """The triples to add to the inferred graph, given the quads of the graphs no document owns."""
+
+    def preparation(self) -> Prepare | None:
+        """What the store runs on the new version before it is swapped in, if anything."""
+        return None
+
+
+class OwlRlReasoning(Reasoning):
+    """owlrl, the reference: the closure of all documents at once, after they are loaded (pure Python,
+    so for a handful of documents)."""
+
+    reasoner = Reasoner.OWLRL
+    step = "reason with owlrl"
+    in_batches = False
+
+    def __init__(self, inputs: Inputs) -> None:
+        self.inputs = inputs
+        self.batches: list[bytes] = []
+
+    def collect(self, batch: BatchResult) -> None:
+        self.batches.append(batch.nquads)
+
+    def infer(self, shared: Sequence[ox.Quad]) -> list[ox.Triple]:
+        data = _named_triples(shared, self.batches)
+        inferred = owl_rl_entailments(self.inputs.ontology.triples, data, self.inputs.iris)
+        self.inferred = len(inferred)
+        return inferred
+
+
+class RuleReasoning(Reasoning):
+    """The rules compiled from the ontology: each worker closes its batch; here the registry and the
+    build graph are closed together with every batch's transitive links (the one rule that joins
+    triples of different batches); the new store version then drops from the inferred graph what
+    another graph asserts, and counts what is left."""
+
+    reasoner = Reasoner.RULES
+    step = "reason across batches"
+    in_batches = True
+
+    def __init__(self, inputs: Inputs) -> None:
+        self.iris = inputs.iris
+        self.rules = RuleReasoner(inputs.ontology, inputs.iris)
+        self.transitive: list[bytes] = []
+
+    def collect(self, batch: BatchResult) -> None:
+        self.transitive.append(batch.transitive)
+
+    def infer(self, shared: Sequence[ox.Quad]) -> list[ox.Triple]:
+        links = [q.triple for data in self.transitive for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        return self.rules.infer(working_store([*(q.triple for q in shared), *links]))
+
+    def preparation(self) -> Prepare:
+        def finish(session: Session) -> None:
+            session.update(asserted_elsewhere(self.iris))
+            self.inferred = int(session.select(count_query(self.iris))[0]["n"])
+
+        return finish
+
+
+REASONINGS: dict[Reasoner, Callable[[Inputs], Reasoning]] = {
+    Reasoner.OWLRL: OwlRlReasoning,
+    Reasoner.RULES: RuleReasoning,
+}
+
+
+def write_store(store: Store, nquads: IO[bytes], prepare: Prepare | None, show_progress: bool) -> None:
+    """Bulk-load the N-Quads file into a fresh store version and swap it in, with a bar of bytes read."""
+    with tqdm(total=nquads.tell(), desc="write store", unit="B", unit_scale=True, disable=not show_progress) as bar:
+
+        def advance(read: int) -> None:
+            """Bytes read; once all are, the store still has work to do (an embedded store writes its
+            indexes, three quarters of the step; a remote one takes the last requests)."""
+            bar.update(read)
+            if bar.n >= bar.total:
+                bar.set_postfix_str("all read, the store is finishing")
+
+        store.replace_dataset(Path(nquads.name), prepare=prepare, progress=advance)
+
+
+def _named_triples(shared: Iterable[ox.Quad], batches: Iterable[bytes]) -> Iterator[ox.Triple]:
+    """The triples of the shared graphs and of the batches' named graphs (not their default-graph copies)."""
+    yield from (q.triple for q in shared)
+    for data in batches:
+        for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                yield quad.triple

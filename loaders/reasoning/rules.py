@@ -1,0 +1,248 @@
+"""OWL RL entailments materialised by SPARQL update rules, for corpora too large for owlrl's
+pure-Python forward chaining.
+
+The rules are compiled from the ontology's axioms — the OWL 2 RL rules that have instances in it:
+cax-sco (subclasses), prp-spo1 (sub-properties), prp-dom / prp-rng (domains, ranges), prp-inv1/2
+(inverses), prp-symp (symmetric), prp-trp (transitive) — with the schema rules (scm-sco, scm-spo …)
+folded in by closing the hierarchies in Python first. The rules with one data premise are SPARQL
+updates; prp-trp, a self-join, is a closure computed in Python on the store's triples. They run to a
+fixed point and produce what ``owlrl_entailments.owl_rl_entailments`` keeps from owlrl's closure: entailments
+about the data IRIs, minus trivial typing. ``tests/loaders/reasoning/test_rules.py`` proves the two agree on the
+seeds and on generated data.
+
+They run on working stores (``working_store``), never on the whole corpus at once: each build worker
+closes its batch (with the registry entries it references), and the build closes the registry
+together with the transitive links of all batches. That is the whole closure, because every rule but
+prp-trp has a single data premise, so it fires within the batch that holds the premise; and prp-trp
+joins only triples of transitive properties, which the last step sees all of. A batch may infer what
+another asserts; ``asserted_elsewhere`` removes that from the inferred graph once all is loaded.
+
+Rules that cannot fire on data that passed the shapes are not compiled: prp-fp / prp-ifp
+(``dkg:epistemicStatus`` is functional, and the shapes allow one status per claim), and the class
+expression rules (cls-*, the ontology declares no class expressions). ``check_supported`` refuses an
+ontology that would need them, so the equivalence cannot silently break.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from dprk_kg.errors import InputError
+from dprk_kg.iris import Iris
+from dprk_kg.loaders.rdf.terms import Term
+from dprk_kg.loaders.reasoning.owlrl_entailments import TRIVIAL_TYPES
+from dprk_kg.loaders.sources.ontology import Ontology
+from dprk_kg.vocabulary import OWL, RDF, RDFS
+
+UNSUPPORTED = {
+    OWL.uri("equivalentClass"): "class equivalence",
+    OWL.uri("intersectionOf"): "class intersections",
+    OWL.uri("unionOf"): "class unions",
+    OWL.uri("someValuesFrom"): "existential restrictions",
+    OWL.uri("allValuesFrom"): "universal restrictions",
+    OWL.uri("hasValue"): "value restrictions",
+    OWL.uri("propertyChainAxiom"): "property chains",
+    OWL.uri("hasKey"): "keys",
+    OWL.uri("sameAs"): "individual equality",
+    OWL.uri("equivalentProperty"): "property equivalence",
+}
+
+
+@dataclass(frozen=True)
+class Axioms:
+    """The ontology's hierarchy, closed: every class with all its superclasses, and so on."""
+
+    superclasses: dict[str, frozenset[str]]
+    superproperties: dict[str, frozenset[str]]
+    domains: dict[str, frozenset[str]]
+    ranges: dict[str, frozenset[str]]
+    inverses: frozenset[tuple[str, str]]
+    symmetric: frozenset[str]
+    transitive: frozenset[str]
+
+
+def axioms(ontology: Ontology) -> Axioms:
+    check_supported(ontology)
+    triples = [
+        (t.subject.value, t.predicate.value, t.object.value)
+        for t in ontology.triples
+        if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)
+    ]
+
+    def pairs(predicate: str) -> list[tuple[str, str]]:
+        return [(s, o) for s, p, o in triples if p == predicate]
+
+    def typed(kind: str) -> frozenset[str]:
+        return frozenset(s for s, p, o in triples if p == RDF.uri("type") and o == kind)
+
+    superclasses = _closure(pairs(RDFS.uri("subClassOf")))
+    superproperties = _closure(pairs(RDFS.uri("subPropertyOf")))
+    inverses = {(a, b) for a, b in pairs(OWL.uri("inverseOf"))}
+    inverses |= {(b, a) for a, b in inverses}
+    return Axioms(
+        superclasses=superclasses,
+        superproperties=superproperties,
+        domains=_inherit(pairs(RDFS.uri("domain")), superproperties, superclasses),
+        ranges=_inherit(pairs(RDFS.uri("range")), superproperties, superclasses),
+        inverses=frozenset(inverses),
+        symmetric=typed(OWL.uri("SymmetricProperty")),
+        transitive=typed(OWL.uri("TransitiveProperty")),
+    )
+
+
+def check_supported(ontology: Ontology) -> None:
+    used = {t.predicate.value for t in ontology.triples} | {
+        t.object.value for t in ontology.triples if isinstance(t.object, ox.NamedNode)
+    }
+    for term, what in UNSUPPORTED.items():
+        if term in used:
+            raise InputError(
+                ontology.files[0],
+                None,
+                f"the rule reasoner does not implement {what} ({term}); "
+                "use --reasoner owlrl or extend loaders/reasoning/rules.py with its OWL RL rules",
+            )
+
+
+def _closure(edges: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Reflexive-transitive closure of a hierarchy given as (child, parent) edges."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for child, parent in edges:
+        parents[child].add(parent)
+    closed: dict[str, frozenset[str]] = {}
+    for start in list(parents):
+        seen = {start}
+        pending = [start]
+        while pending:
+            for parent in parents.get(pending.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    pending.append(parent)
+        closed[start] = frozenset(seen)
+    return closed
+
+
+def _inherit(
+    declared: list[tuple[str, str]], superproperties: dict[str, frozenset[str]], superclasses: dict[str, frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """Domains (or ranges) of each property: its own, its super-properties', and their superclasses."""
+    own: dict[str, set[str]] = defaultdict(set)
+    for prop, cls in declared:
+        own[prop].add(cls)
+    properties = set(own) | set(superproperties)
+    result = {}
+    for prop in properties:
+        classes = {c for p in superproperties.get(prop, {prop}) | {prop} for c in own.get(p, ())}
+        result[prop] = frozenset(s for c in classes for s in superclasses.get(c, {c}) | {c})
+    return {p: c for p, c in result.items() if c}
+
+
+def _values(pairs: Iterable[tuple[str, str]], names: str) -> str:
+    rows = " ".join(f"(<{a}> <{b}>)" for a, b in sorted(pairs))
+    return f"VALUES ({names}) {{ {rows} }}"
+
+
+def compile_rules(facts: Axioms, iris: Iris) -> list[str]:
+    """SPARQL updates that each add one kind of entailment to the inferred graph and to the default
+    graph, where the premises are read: the batch and, after each round, the earlier inferences. These
+    are the rules with one data premise; prp-trp, which joins two, is ``RuleReasoner.close_transitive``."""
+    inferred = iris.inferred_graph
+    data = " || ".join(f'STRSTARTS(STR(?s), "{prefix}")' for prefix in iris.data_prefixes)
+    rules = []
+
+    def rule(head: str, body: str) -> str:
+        # DISTINCT, then MINUS: each conclusion is checked once, not once per premise that gives it, and
+        # MINUS is a hash join where Oxigraph 0.5's in-memory store evaluates NOT EXISTS row by row.
+        variables = " ".join(dict.fromkeys(v for v in head.split() if v.startswith("?")))
+        return (
+            f"INSERT {{ GRAPH <{inferred}> {{ {head} }} {head} }} WHERE {{ "
+            f"{{ SELECT DISTINCT {variables} WHERE {{ {body} FILTER ({data}) }} }} MINUS {{ {head} }} }}"
+        )
+
+    types = [(c, s) for c, supers in facts.superclasses.items() for s in supers if s != c and s not in TRIVIAL_TYPES]
+    if types:  # cax-sco
+        rules.append(rule("?s a ?super", f"{_values(types, '?class ?super')} ?s a ?class ."))
+    properties = [(p, s) for p, supers in facts.superproperties.items() for s in supers if s != p]
+    if properties:  # prp-spo1
+        rules.append(rule("?s ?super ?o", f"{_values(properties, '?p ?super')} ?s ?p ?o ."))
+    domains = [(p, c) for p, classes in facts.domains.items() for c in classes if c not in TRIVIAL_TYPES]
+    if domains:  # prp-dom
+        rules.append(rule("?s a ?class", f"{_values(domains, '?p ?class')} ?s ?p ?o ."))
+    ranges = [(p, c) for p, classes in facts.ranges.items() for c in classes if c not in TRIVIAL_TYPES]
+    if ranges:  # prp-rng (on IRI objects: a literal cannot be a subject)
+        rules.append(rule("?s a ?class", f"{_values(ranges, '?p ?class')} ?x ?p ?s . FILTER (isIRI(?s))"))
+    if facts.inverses:  # prp-inv1, prp-inv2
+        rules.append(rule("?s ?inverse ?x", f"{_values(facts.inverses, '?p ?inverse')} ?x ?p ?s . FILTER (isIRI(?s))"))
+    for prop in sorted(facts.symmetric):  # prp-symp
+        rules.append(rule(f"?s <{prop}> ?x", f"?x <{prop}> ?s . FILTER (isIRI(?s))"))
+    return rules  # prp-trp is RuleReasoner.close_transitive
+
+
+class RuleReasoner:
+    """The compiled rules, run to a fixed point on a working store."""
+
+    def __init__(self, ontology: Ontology, iris: Iris) -> None:
+        facts = axioms(ontology)
+        self.iris = iris
+        self.rules = compile_rules(facts, iris)
+        self.transitive = [ox.NamedNode(p) for p in sorted(facts.transitive)]
+        self.graph = ox.NamedNode(iris.inferred_graph)
+
+    def infer(self, store: ox.Store) -> list[ox.Triple]:
+        """Close the store's default graph; returns what was inferred (also left in the store)."""
+        previous = -1
+        while True:
+            for rule in self.rules:
+                store.update(rule)
+            for prop in self.transitive:
+                self.close_transitive(store, prop)
+            current = sum(1 for _ in store.quads_for_pattern(None, None, None, self.graph))
+            if current == previous:
+                break
+            previous = current
+        return [q.triple for q in store.quads_for_pattern(None, None, None, self.graph)]
+
+    def close_transitive(self, store: ox.Store, prop: ox.NamedNode) -> None:
+        """prp-trp for one property: its transitive closure, computed here because Oxigraph 0.5's
+        in-memory store plans the self-join ``?s p ?m . ?m p ?o`` as a scan per row (minutes on a
+        registry of 20,000 entries; the same closure takes well under a second in Python)."""
+        successors: dict[Term, set[Term]] = {}
+        for quad in store.quads_for_pattern(None, prop, None, ox.DefaultGraph()):
+            successors.setdefault(quad.subject, set()).add(quad.object)
+        found = []
+        for start, direct in successors.items():
+            if not (isinstance(start, ox.NamedNode) and self.iris.is_data(start.value)):
+                continue
+            reached: set[Term] = set()
+            pending = list(direct)
+            while pending:
+                node = pending.pop()
+                if node not in reached:
+                    reached.add(node)
+                    pending.extend(successors.get(node, ()))
+            found += [ox.Triple(start, prop, node) for node in reached - direct]
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, graph) for t in found for graph in (self.graph, ox.DefaultGraph())
+        )
+
+    def transitive_links(self, store: ox.Store) -> list[ox.Triple]:
+        """The default graph's triples of transitive properties, asserted or inferred: the premises
+        of the one rule that joins triples from different batches."""
+        return [q.triple for p in self.transitive for q in store.quads_for_pattern(None, p, None, ox.DefaultGraph())]
+
+
+def asserted_elsewhere(iris: Iris) -> str:
+    """The update that removes from the inferred graph what another graph asserts."""
+    g = iris.inferred_graph
+    return (
+        f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
+        f"FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{g}>) }} }}"
+    )
+
+
+def count_query(iris: Iris) -> str:
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iris.inferred_graph}> {{ ?s ?p ?o }} }}"

@@ -1,0 +1,222 @@
+"""Curated claims files: each claim names its quote, the triples it asserts (Turtle), who it is
+attributed to in the text and its epistemic status.
+
+Everything a curator can get wrong is checked here with the file and line: unknown fields, a quote
+not in the text, a Turtle error, a blank node, an ill-formed date or number, a duplicate id, a hedge
+that is not in the quote, an inference without its basis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from dprk_kg.errors import InputError
+from dprk_kg.iris import is_slug
+from dprk_kg.loaders.sources.documents import Document
+from dprk_kg.loaders.sources.literals import PARTIAL_DATE_TYPES, is_valid
+from dprk_kg.loaders.sources.quotes import Evidence, QuoteError, locate
+from dprk_kg.loaders.sources.yaml_source import Located, check_keys, read_yaml, require_mapping
+from dprk_kg.vocabulary import DKG, turtle_prefix_line
+
+STATUSES = {"stated": DKG.Stated, "reported": DKG.Reported, "inferred": DKG.Inferred, "opinion": DKG.Opinion}
+MODALITIES = {
+    "expected": DKG.Expected,
+    "planned": DKG.Planned,
+    "uncertain": DKG.Uncertain,
+    "instructed": DKG.Instructed,
+    "possible": DKG.Possible,
+}
+FILE_FIELDS = {"document", "defaults", "claims"}
+DEFAULT_FIELDS = {"attributed_to", "status", "curator"}
+CLAIM_FIELDS = {"id", "quote", "occurrence", "status", "attributed_to", "modality", "hedge", "basis", "note", "assert"}
+DATE_PROPERTIES = frozenset({DKG.uri("date"), DKG.uri("expectedEnd")})
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One curated claim, its quotes located in the text and its triples parsed."""
+
+    id: str
+    line: int
+    evidence: tuple[Evidence, ...]
+    status: str
+    attributed_to: str
+    attributed_line: int
+    modality: str | None
+    hedge: str | None
+    basis: str | None
+    note: str | None
+    triples: tuple[ox.Triple, ...]
+    turtle: str
+    turtle_line: int  # file line of the Turtle's first line
+
+    def line_mentioning(self, *fragments: str) -> int:
+        """The file line of the first Turtle line containing all ``fragments`` (else the first), so an
+        error can point at the offending line rather than the claim."""
+        return self.turtle_line + _line_index(self.turtle, *fragments)
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    path: Path
+    claims: tuple[Claim, ...]
+
+
+def read_claims(path: Path, document: Document, prefixes: dict[str, str]) -> ClaimsFile:
+    """Parse and check a claims file against its document's text."""
+    root = require_mapping(read_yaml(path), path, 1, "claims file")
+    check_keys(root, path, FILE_FIELDS, {"document", "claims"}, "claims file")
+    if root["document"] != document.id:
+        raise InputError(path, root.line_of("document"), f"document is {root['document']!r}, expected {document.id!r}")
+    defaults = require_mapping(
+        root.get("defaults") or Located.empty(root.line), path, root.line_of("defaults"), "defaults"
+    )
+    check_keys(defaults, path, DEFAULT_FIELDS, set(), "defaults")
+    if not isinstance(root["claims"], list) or not root["claims"]:
+        raise InputError(path, root.line_of("claims"), "claims must be a non-empty list")
+    prefix_line = turtle_prefix_line(prefixes)
+    claims: list[Claim] = []
+    seen: dict[str, int] = {}
+    for item in root["claims"]:
+        raw = require_mapping(item, path, root.line_of("claims"), "a claim")
+        claim = _read_claim(raw, defaults, document, path, prefix_line)
+        if claim.id in seen:
+            raise InputError(path, raw.line, f"duplicate claim id {claim.id!r} (first on line {seen[claim.id]})")
+        seen[claim.id] = raw.line
+        claims.append(claim)
+    return ClaimsFile(path, tuple(claims))
+
+
+def _read_claim(raw: Located, defaults: Located, document: Document, path: Path, prefix_line: str) -> Claim:
+    check_keys(raw, path, CLAIM_FIELDS, {"id", "quote", "assert"}, "claim")
+    claim_id = raw["id"]
+    if not isinstance(claim_id, str) or not is_slug(claim_id):
+        raise InputError(path, raw.line_of("id"), f"claim id {claim_id!r} must be a lowercase slug")
+    where = f"claim {claim_id!r}"
+
+    status = raw.get("status", defaults.get("status"))
+    if status not in STATUSES:
+        raise InputError(path, raw.line_of("status"), f"{where}: status {status!r} is not one of {sorted(STATUSES)}")
+    modality = raw.get("modality")
+    if modality is not None and modality not in MODALITIES:
+        raise InputError(
+            path, raw.line_of("modality"), f"{where}: modality {modality!r} is not one of {sorted(MODALITIES)}"
+        )
+
+    if status == "inferred":
+        attributed_key = "attributed_to" if "attributed_to" in raw else "curator"
+        attributed = raw.get("attributed_to", defaults.get("curator"))
+        if not _text(raw.get("basis")):
+            raise InputError(path, raw.line, f"{where}: an inferred claim must give its 'basis'")
+    else:
+        attributed_key = "attributed_to"
+        attributed = raw.get("attributed_to", defaults.get("attributed_to"))
+    if not isinstance(attributed, str) or not is_slug(attributed):
+        raise InputError(path, raw.line, f"{where}: attributed_to {attributed!r} must be an entity id")
+    attributed_line = raw.line_of("attributed_to") if "attributed_to" in raw else defaults.line_of(attributed_key)
+
+    evidence = _evidence(raw, document, path, where)
+    hedge = raw.get("hedge")
+    if hedge is not None and (not _text(hedge) or not any(hedge.casefold() in e.exact.casefold() for e in evidence)):
+        raise InputError(path, raw.line_of("hedge"), f"{where}: hedge {hedge!r} is not in the quote")
+    for key in ("basis", "note"):
+        if raw.get(key) is not None and not _text(raw[key]):
+            raise InputError(path, raw.line_of(key), f"{where}: {key} must be text")
+
+    turtle = raw["assert"]
+    if not _text(turtle):
+        raise InputError(path, raw.line_of("assert"), f"{where}: assert must be Turtle text")
+    turtle_line = raw.line_of("assert") + (1 if "assert" in raw.block_keys else 0)
+    triples = _parse_turtle(turtle, prefix_line, path, turtle_line, where)
+    return Claim(
+        id=claim_id,
+        line=raw.line,
+        evidence=evidence,
+        status=status,
+        attributed_to=attributed,
+        attributed_line=attributed_line,
+        modality=modality,
+        hedge=hedge,
+        basis=raw.get("basis"),
+        note=raw.get("note"),
+        triples=triples,
+        turtle=turtle,
+        turtle_line=turtle_line,
+    )
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _evidence(raw: Located, document: Document, path: Path, where: str) -> tuple[Evidence, ...]:
+    quotes = raw["quote"] if isinstance(raw["quote"], list) else [raw["quote"]]
+    occurrence = raw.get("occurrence")
+    if occurrence is not None and (not isinstance(occurrence, int) or len(quotes) != 1):
+        raise InputError(path, raw.line_of("occurrence"), f"{where}: occurrence must be a number, with a single quote")
+    located = []
+    for quote in quotes:
+        if not _text(quote):
+            raise InputError(path, raw.line_of("quote"), f"{where}: each quote must be non-empty text")
+        try:
+            located.append(locate(document.text, quote, occurrence))
+        except QuoteError as error:
+            raise InputError(path, raw.line_of("quote"), f"{where}: {error} (in {document.files.text.name})") from error
+    return tuple(located)
+
+
+def _parse_turtle(turtle: str, prefix_line: str, path: Path, first_line: int, where: str) -> tuple[ox.Triple, ...]:
+    try:
+        quads = list(ox.parse(prefix_line + "\n" + turtle, format=ox.RdfFormat.TURTLE))
+    except SyntaxError as error:
+        line = error.lineno - 2 + first_line if isinstance(error.lineno, int) and error.lineno > 1 else first_line
+        message = str(error).split(": ", 1)[-1]
+        raise InputError(path, line, f"{where}: Turtle syntax error: {message}") from error
+    if not quads:
+        raise InputError(path, first_line, f"{where}: assert holds no triples")
+    triples = []
+    for quad in quads:
+        triple = quad.triple
+        for term in (triple.subject, triple.object):
+            if isinstance(term, ox.BlankNode):
+                line = (
+                    first_line + _line_index(turtle, "[") if "[" in turtle else first_line + _line_index(turtle, "_:")
+                )
+                raise InputError(path, line, f"{where}: blank nodes are not allowed; name the node with an id: IRI")
+        if isinstance(triple.object, ox.Literal):
+            _check_literal(triple.object, triple.predicate, path, first_line, where, turtle)
+        triples.append(triple)
+    return tuple(triples)
+
+
+def _check_literal(
+    literal: ox.Literal, predicate: ox.NamedNode, path: Path, first_line: int, where: str, turtle: str
+) -> None:
+    datatype = literal.datatype.value
+    line = first_line + _line_index(turtle, literal.value)
+    if not is_valid(literal.value, datatype):
+        raise InputError(path, line, f"{where}: {literal.value!r} is not a valid {local_name(datatype)}")
+    if predicate.value in DATE_PROPERTIES and datatype not in PARTIAL_DATE_TYPES:
+        allowed = ", ".join(sorted(local_name(t) for t in PARTIAL_DATE_TYPES))
+        raise InputError(
+            path, line, f"{where}: a date must be typed as one of xsd:{{{allowed}}}, not {local_name(datatype)}"
+        )
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI a curator writes after the prefix, to find the line that mentions it."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _line_index(turtle: str, *fragments: str) -> int:
+    """0-based index of the first line holding all fragments, else the first holding the first one."""
+    lines = turtle.splitlines()
+    for wanted in (fragments, fragments[:1]):
+        for index, line in enumerate(lines):
+            if all(fragment in line for fragment in wanted):
+                return index
+    return 0

@@ -1,0 +1,73 @@
+"""The SPARQL rules against owlrl, the reference: the same inferred graph on the seeds and on a generated
+corpus of two batches (so the closure across batches and the clean-up of what another batch asserts
+are exercised); and the same store whatever the number of worker processes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS, run_cli, sorted_dump
+
+INFERRED = "<https://w3id.org/dprk-kg/graph/inferred> .\n"
+# What differs between two builds of the same input: the build's times, and the reasoner's name.
+VARIES = re.compile(r"prov#(startedAtTime|endedAtTime)>|\"OWL 2 RL reasoning with ")
+
+
+def build(seeds: Path, store: Path, *options: str) -> list[str]:
+    result = run_cli("build", "--seeds", str(seeds), "--store", str(store), "--quiet", *options, timeout=900)
+    assert result.returncode == 0, result.stderr
+    return [line for line in sorted_dump(store) if not VARIES.search(line)]
+
+
+def inferred(dump: list[str]) -> list[str]:
+    return [line for line in dump if line.endswith(INFERRED.strip())]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """30 generated documents: two batches of the build, about 50,000 quads."""
+    out = tmp_path_factory.mktemp("corpus") / "seeds"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "generate.py"),
+            "--out",
+            str(out),
+            "--documents",
+            "30",
+            "--seed",
+            "1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def test_rules_and_owlrl_agree_on_the_seeds(tmp_path: Path, built_dump: list[str]) -> None:
+    rules = build(SEEDS, tmp_path / "rules", "--reasoner", "rules")
+    owlrl = [line for line in built_dump if not VARIES.search(line)]
+    assert len(inferred(owlrl)) == 940
+    assert inferred(rules) == inferred(owlrl)
+    assert rules == owlrl
+
+
+@pytest.mark.slow
+def test_rules_and_owlrl_agree_on_a_generated_corpus(tmp_path: Path, corpus: Path) -> None:
+    rules = build(corpus, tmp_path / "rules", "--reasoner", "rules")
+    owlrl = build(corpus, tmp_path / "owlrl", "--reasoner", "owlrl")
+    assert len(inferred(owlrl)) > 5000
+    assert inferred(rules) == inferred(owlrl)
+    assert rules == owlrl
+
+
+@pytest.mark.slow
+def test_one_worker_or_two_give_the_same_store(tmp_path: Path, corpus: Path) -> None:
+    one = build(corpus, tmp_path / "one", "--workers", "1", "--shacl", "compiled")
+    two = build(corpus, tmp_path / "two", "--workers", "2", "--shacl", "pyshacl")
+    assert one == two
