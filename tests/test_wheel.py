@@ -28,7 +28,9 @@ def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[st
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    result = _run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)])
+    # sdist first, then the wheel from the unpacked sdist (build's default): nothing left in the
+    # checkout's build/ folder can slip into the wheel
+    result = _run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)])
     for noise in ("Warning:", "DeprecationWarning", "BuildBackendWarning"):
         assert noise not in result.stdout + result.stderr, result.stdout + result.stderr
     (built,) = out.glob("dprk_kg-*.whl")
