@@ -15,6 +15,7 @@ from dprk_kg.config import Config
 from dprk_kg.server import graph_store, linked_data, protocol, ui
 from dprk_kg.server.errors import HttpError, error_response
 from dprk_kg.server.executor import PingJob
+from dprk_kg.server.request_body import take_whole_body
 from dprk_kg.server.runtime import executor
 
 ACCESS = logging.getLogger("dprk_kg.access")
@@ -31,7 +32,8 @@ def create_app(settings: Config | None = None) -> Flask:
     app = Flask(__name__)
     settings = settings or Config.load()
     app.config["DPRK_KG"] = settings
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    # bodies are bounded by take_whole_body (Werkzeug's own bound cuts chunked bodies silently)
+    app.config["MAX_CONTENT_LENGTH"] = None
     for blueprint in (protocol.blueprint, graph_store.blueprint, linked_data.blueprint, ui.blueprint):
         app.register_blueprint(blueprint)
     app.add_url_rule("/healthz", "healthz", healthz)
@@ -42,6 +44,7 @@ def create_app(settings: Config | None = None) -> Flask:
         g.started = time.perf_counter()
         if request.method == "OPTIONS":  # CORS preflight, for every route
             return Response(status=204)
+        take_whole_body(request.environ, settings.max_body_bytes)
         return None
 
     @app.after_request
