@@ -195,8 +195,7 @@ def _serve(args: argparse.Namespace, settings: Config) -> int:
         if args.empty:
             command = [
                 "-c",
-                "import sys; from pathlib import Path; from dprk_kg.store import EmbeddedStore; "
-                "EmbeddedStore(Path(sys.argv[1])).create_empty()",
+                "import sys; from dprk_kg.store import open_store; open_store(sys.argv[1]).create_empty()",
                 settings.store,
             ]
         else:

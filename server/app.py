@@ -26,6 +26,18 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "Content-Disposition, Location, Link",
     "Access-Control-Max-Age": "86400",
 }
+# Pages run only this server's scripts (the example queries travel as a JSON data block, not a script);
+# styles may be inline because the editor injects its own; nothing may frame the pages.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
 
 
 def create_app(settings: Config | None = None) -> Flask:
@@ -50,6 +62,7 @@ def create_app(settings: Config | None = None) -> Flask:
     @app.after_request
     def finish(response: Response) -> Response:
         response.headers.update(CORS_HEADERS)
+        response.headers.update(SECURITY_HEADERS)
         _log(response)
         return response
 

@@ -21,6 +21,7 @@ from dprk_kg.server.executor import QueryJob
 from dprk_kg.server.protocol import authorise_write, execute
 from dprk_kg.server.runtime import writable_store
 from dprk_kg.store import ResultFormat
+from dprk_kg.store.formats import serialise
 
 blueprint = Blueprint("graph_store", __name__)
 
@@ -130,7 +131,7 @@ def _parse_body(graph: str) -> str:
             raise HttpError(400, f"the {mimetype} body does not parse: {error}") from error
         except ValueError as error:
             raise HttpError(400, f"the body cannot be read: {error}") from error
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
+    return serialise(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
 def _create() -> Response:

@@ -24,6 +24,7 @@ from dprk_kg.server.executor import QueryJob
 from dprk_kg.server.protocol import execute
 from dprk_kg.server.runtime import config
 from dprk_kg.store import ResultFormat
+from dprk_kg.store.formats import RDF_FORMATS, serialise
 from dprk_kg.vocabulary import ONTOLOGY_IRI, RDF, RDFS, SCHEMA, base_prefixes
 
 blueprint = Blueprint("linked_data", __name__)
@@ -101,9 +102,15 @@ def _see_other(stem: str) -> WerkzeugResponse:
     return response
 
 
-def local_href(iri: str) -> str:
+LINKABLE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def local_href(iri: str) -> str | None:
     """Where an IRI is shown on this server: its local page for dataset IRIs (a hash IRI as an anchor
-    of its document's page, an ontology term as an anchor of the ontology's page), else itself."""
+    of its document's page, an ontology term as an anchor of the ontology's page), else itself — but
+    only an http, https or mailto IRI may become a link: data may hold ``javascript:…`` (None)."""
+    if not iri.lower().startswith(LINKABLE_SCHEMES):
+        return None
     base = config().base
     path, hash_mark, fragment = iri.partition("#")
     anchor = hash_mark + fragment
@@ -197,13 +204,8 @@ class Description:
             data = quads
         else:
             data = list(dict.fromkeys(q.triple for q in quads))
-        from dprk_kg.store.embedded import RDF_FORMATS
-
-        return ox.serialize(
-            data,
-            format=RDF_FORMATS[fmt],
-            prefixes=_prefixes() if fmt in (ResultFormat.TURTLE, ResultFormat.TRIG) else None,
-        )
+        prefixes = _prefixes() if fmt in (ResultFormat.TURTLE, ResultFormat.TRIG) else None
+        return serialise(data, RDF_FORMATS[fmt], prefixes)
 
 
 def describe(iri: str) -> Description:

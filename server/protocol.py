@@ -10,17 +10,18 @@ from __future__ import annotations
 import hmac
 import time
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from dprk_kg import sparql_text
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
-from dprk_kg.server import negotiation
+from dprk_kg.server import negotiation, parameters
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.examples import examples
 from dprk_kg.server.executor import Answer, QueryJob, QueryTimeout
 from dprk_kg.server.runtime import config, executor, writable_store
 from dprk_kg.server.service_description import service_description
+from dprk_kg.store import ResultKind
 from dprk_kg.store.base import Dataset
 from dprk_kg.vocabulary import base_prefixes
 
@@ -29,28 +30,29 @@ blueprint = Blueprint("protocol", __name__)
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-KIND_OF_FORM = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
-    if request.method == "GET":
-        queries = request.args.getlist("query")
+    if request.method in ("GET", "HEAD"):
+        params = parameters.decode(request.query_string, "query string")
+        queries = params.getlist("query")
         if not queries:
-            if request.args.getlist("update"):
+            if params.getlist("update"):
                 raise HttpError(400, "updates are sent by POST to /update, not to /sparql")
             return _describe_or_page()
-        params = request.args
     else:
-        if request.mimetype == SPARQL_UPDATE or (request.mimetype == FORM and request.form.getlist("update")):
+        if request.mimetype == SPARQL_UPDATE:
             raise HttpError(400, "updates are sent by POST to /update, not to /sparql")
         queries, params = _posted(SPARQL_QUERY, "query")
+        if params.getlist("update"):
+            raise HttpError(400, "updates are sent by POST to /update, not to /sparql")
     if len(queries) != 1:
         raise HttpError(400, f"give exactly one query (the request has {len(queries)})")
     return run_query(
         queries[0],
-        default_graphs=params.getlist("default-graph-uri"),
-        named_graphs=params.getlist("named-graph-uri"),
+        default_graphs=parameters.iris(params, "default-graph-uri"),
+        named_graphs=parameters.iris(params, "named-graph-uri"),
         format_parameter=params.get("format"),
         download=params.get("download") is not None,
     )
@@ -77,7 +79,7 @@ def run_query(
                 f"federated query (SERVICE {target}) is not allowed on this endpoint; the operator can allow "
                 "endpoints with DPRK_KG_ALLOWED_SERVICES",
             )
-    kind = KIND_OF_FORM.get(form or "", "solutions")
+    kind = ResultKind.of_form(form) or ResultKind.SOLUTIONS
     try:
         chosen = negotiation.choose(kind, request.headers.get("Accept"), format_parameter)
     except negotiation.UnknownFormat as error:
@@ -114,7 +116,9 @@ def execute(job: QueryJob) -> Answer:
     except QueryTimeout as error:
         raise HttpError(503, str(error), {"Retry-After": "10"}) from error
     except StoreError as error:
-        raise HttpError(503, f"the store is not available: {error}") from error
+        # the message may name files or hosts of the deployment: the log has it, the client does not
+        current_app.logger.error("store error: %s", error)
+        raise HttpError(503, "the store is not available; try again later (the server log has the details)") from error
 
 
 @blueprint.route("/update", methods=["POST"])
@@ -122,12 +126,12 @@ def update() -> Response:
     settings = config()
     authorise_write()
     updates, params = _posted(SPARQL_UPDATE, "update")
-    if request.form.getlist("query"):
+    if params.getlist("query"):
         raise HttpError(400, "queries are sent to /sparql, not /update")
     if len(updates) != 1:
         raise HttpError(400, f"give exactly one update (the request has {len(updates)})")
     text = updates[0]
-    using, using_named = params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri")
+    using, using_named = parameters.iris(params, "using-graph-uri"), parameters.iris(params, "using-named-graph-uri")
     if (using or using_named) and sparql_text.declares_dataset(text):
         raise HttpError(400, "the request gives using-graph-uri/using-named-graph-uri and the update has USING or WITH")
     if sparql_text.max_nesting(text) > settings.max_nesting:
@@ -166,11 +170,16 @@ def authorise_write() -> None:
 
 
 def _posted(direct_type: str, field: str) -> tuple[list[str], MultiDict[str, str]]:
-    """The operation text(s) of a POST, from a form or a direct body; protocol errors are 4xx."""
+    """The operation text(s) of a POST, from a form or a direct body, with every parameter of the URL
+    and the form; an operation given both in the URL and in the body is refused. Errors are 4xx."""
     mimetype = request.mimetype
     charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    url = parameters.decode(request.query_string, "query string")
+    if url.getlist(field):
+        raise HttpError(400, f"a POST gives the {field} in its body, not in the URL")
     if mimetype == FORM:
-        return request.form.getlist(field), CombinedMultiDict([request.args, request.form])
+        form = parameters.decode(request.get_data(), "form body")
+        return form.getlist(field), CombinedMultiDict([url, form])
     if mimetype == direct_type:
         if charset.replace("-", "") != "utf8":
             raise HttpError(415, f"the {direct_type} body must be UTF-8, not {charset}")
@@ -178,7 +187,7 @@ def _posted(direct_type: str, field: str) -> tuple[list[str], MultiDict[str, str
             body = request.get_data().decode("utf-8")
         except UnicodeDecodeError as error:
             raise HttpError(400, f"the body is not valid UTF-8: {error}") from error
-        return [body], request.args
+        return [body], url
     if not mimetype:
         raise HttpError(400, f"a POST needs a Content-Type: {FORM} or {direct_type}")
     raise HttpError(415, f"unsupported Content-Type {mimetype}; use {FORM} or {direct_type}")
@@ -188,7 +197,11 @@ def _describe_or_page() -> Response:
     if negotiation.prefers_html(request.headers.get("Accept")):
         return Response(render_template("query.html", examples=examples()), mimetype="text/html")
     try:
-        chosen = negotiation.choose("graph", request.headers.get("Accept"), request.args.get("format"))
+        chosen = negotiation.choose(
+            "graph",
+            request.headers.get("Accept"),
+            parameters.decode(request.query_string, "query string").get("format"),
+        )
     except (negotiation.NotAcceptable, negotiation.UnknownFormat) as error:
         raise HttpError(406, str(error)) from error
     body = service_description(request.url_root.rstrip("/"), chosen)

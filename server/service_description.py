@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from dprk_kg.server.examples import examples
 from dprk_kg.server.runtime import config
 from dprk_kg.store import ResultFormat
+from dprk_kg.store.formats import RDF_FORMATS, serialise
 from dprk_kg.vocabulary import DCTERMS, ENTAILMENT, FORMATS, RDF, RDFS, SCHEMA, SD, SH, VOID
 
 RESULT_FORMATS = [
@@ -90,6 +91,4 @@ def service_description(root: str, fmt: ResultFormat) -> bytes:
         add(node, RDF.type, SH.SPARQLConstructExecutable if construct else SH.SPARQLSelectExecutable)
         add(node, SH.construct if construct else SH.select, ox.Literal(example.sparql))
         add(node, SCHEMA.target, endpoint)
-    from dprk_kg.store.embedded import RDF_FORMATS
-
-    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=PREFIXES)
+    return serialise(triples, RDF_FORMATS[fmt], PREFIXES)

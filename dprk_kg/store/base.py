@@ -6,46 +6,33 @@ passes them to the client as they are, and a remote backend can hand through wha
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-import pyoxigraph as ox
 from tqdm.utils import CallbackIOWrapper
 
-from dprk_kg.errors import StoreError
+from dprk_kg.store.formats import ResultFormat, ResultKind
 
-
-class ResultFormat(enum.Enum):
-    """Serialisations a query's output can take (media type, and which query forms may use it)."""
-
-    SPARQL_JSON = ("application/sparql-results+json", "solutions")
-    SPARQL_XML = ("application/sparql-results+xml", "solutions")
-    CSV = ("text/csv", "solutions")
-    TSV = ("text/tab-separated-values", "solutions")
-    TURTLE = ("text/turtle", "graph")
-    N_TRIPLES = ("application/n-triples", "graph")
-    JSON_LD = ("application/ld+json", "graph")
-    RDF_XML = ("application/rdf+xml", "graph")
-    TRIG = ("application/trig", "dataset")
-    N_QUADS = ("application/n-quads", "dataset")
-
-    @property
-    def media_type(self) -> str:
-        return self.value[0]
-
-    @property
-    def family(self) -> str:
-        return self.value[1]
+__all__ = [
+    "Dataset",
+    "Prepare",
+    "Progress",
+    "QueryOutput",
+    "ResultFormat",
+    "ResultKind",
+    "Session",
+    "Store",
+    "reporting",
+]
 
 
 @dataclass(frozen=True)
 class QueryOutput:
-    """A query's answer: its form (solutions, boolean or graph) and the serialized body."""
+    """A query's answer: its kind (from the query's form, never from the bytes) and the serialized body."""
 
-    kind: str  # "solutions", "boolean" or "graph"
+    kind: ResultKind
     format: ResultFormat
     body: bytes
 
@@ -73,7 +60,7 @@ Progress = Callable[[int], None]  # hears how many more bytes have been read
 
 def reporting(handle: BinaryIO, progress: Progress | None) -> BinaryIO:
     """The file, telling ``progress`` of every read (tqdm's wrapper, so any bar can follow a load)."""
-    return handle if progress is None else CallbackIOWrapper(progress, handle, "read")  # type: ignore[return-value]
+    return handle if progress is None else CallbackIOWrapper(progress, handle, "read")
 
 
 class Store(Protocol):
@@ -119,37 +106,20 @@ class Store(Protocol):
         """Write the whole dataset, with its named graphs, in a dataset format (TriG, N-Quads)."""
 
     def create_empty(self) -> None:
-        """Start an empty store."""
+        """Start an empty store (a remote store: drop this deployment's graphs)."""
 
-    def exists(self) -> bool: ...
+    def exists(self) -> bool:
+        """Whether there is a store to read: an embedded store's folder, a remote store's data."""
 
     def version_name(self) -> str:
-        """An identifier of the store's current state, which changes with every write."""
+        """An identifier of the store's current state, which changes with every write (a remote
+        store sees only the writes made through this handle)."""
 
-    def quad_count(self) -> int: ...
+    def quad_count(self) -> int:
+        """Quads in the named graphs and in the default graph as the store holds it (a store that
+        answers the default graph as the union holds no copy there)."""
 
-    def graph_names(self) -> Iterator[str]: ...
+    def graph_names(self) -> Iterator[str]:
+        """The named graphs (a remote store: those of this deployment, under its base IRI)."""
 
     def close(self) -> None: ...
-
-
-def graph_replacement_update(graphs: Iterable[str], nquads: bytes) -> str:
-    """A single SPARQL update that drops ``graphs`` and inserts ``nquads``: one request, so any store
-    that runs an update request as a transaction (Oxigraph, Fuseki, Virtuoso …) applies it atomically."""
-    try:
-        quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    except SyntaxError as error:
-        raise StoreError(f"invalid N-Quads: {error}") from error
-    by_graph: dict[str, list[ox.Triple]] = {}
-    for quad in quads:
-        if not isinstance(quad.graph_name, ox.NamedNode):
-            raise StoreError("only quads in named graphs can replace graphs")
-        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
-    parts = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
-    if by_graph:
-        blocks = "\n".join(
-            f"GRAPH <{name}> {{\n{ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()}}}"
-            for name, triples in by_graph.items()
-        )
-        parts.append(f"INSERT DATA {{\n{blocks}\n}}")
-    return " ;\n".join(parts)

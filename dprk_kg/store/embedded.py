@@ -18,47 +18,29 @@ import itertools
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
-from dprk_kg.store.base import (
-    Dataset,
-    Prepare,
-    Progress,
-    QueryOutput,
-    ResultFormat,
-    graph_replacement_update,
-    reporting,
-)
+from dprk_kg.config import from_environment
+from dprk_kg.errors import QueryError, StoreError
+from dprk_kg.store.base import Dataset, Prepare, Progress, QueryOutput, reporting
+from dprk_kg.store.common import BoundedBuffer, StoreBase, not_a_select, rows
+from dprk_kg.store.formats import ResultFormat, ResultKind, graph_serialisation, results_serialisation
+from dprk_kg.store.location import refuse_url
 from dprk_kg.store.merge import SCRATCH_GRAPH, analyse_update, repaired_update
 
-RESULTS_FORMATS = {
-    ResultFormat.SPARQL_JSON: ox.QueryResultsFormat.JSON,
-    ResultFormat.SPARQL_XML: ox.QueryResultsFormat.XML,
-    ResultFormat.CSV: ox.QueryResultsFormat.CSV,
-    ResultFormat.TSV: ox.QueryResultsFormat.TSV,
-}
-RDF_FORMATS = {
-    ResultFormat.TURTLE: ox.RdfFormat.TURTLE,
-    ResultFormat.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
-    ResultFormat.JSON_LD: ox.RdfFormat.JSON_LD,
-    ResultFormat.RDF_XML: ox.RdfFormat.RDF_XML,
-    ResultFormat.TRIG: ox.RdfFormat.TRIG,
-    ResultFormat.N_QUADS: ox.RdfFormat.N_QUADS,
-}
 COMPLETE = ".dprk-kg-complete"  # marks a version that was fully written and closed
-GRACE_SECONDS = float(os.environ.get("DPRK_KG_VERSION_GRACE", "300"))
 LOCK_WAIT_SECONDS = 30.0
 
 
-class EmbeddedStore:
+class EmbeddedStore(StoreBase):
     """A pyoxigraph store behind a link ``path`` → ``path.versions/<version>``."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        refuse_url(path)
         self.path = path
         self.location = str(path)
         self.read_only = read_only
@@ -123,14 +105,10 @@ class EmbeddedStore:
 
         self._new_version(fill)
 
-    def replace_graphs(self, graphs: Iterable[str], nquads: bytes) -> None:
-        self.update(graph_replacement_update(graphs, nquads))
-
     def update(self, sparql: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
         """Apply a SPARQL update as one transaction on a new version, keeping the default graph the
         merge of the named graphs; the update must name the graphs it writes."""
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._check_writable()
         effects = analyse_update(sparql, prefixes=prefixes, base_iri=base_iri)
         repaired = repaired_update(sparql, effects, SCRATCH_GRAPH)
 
@@ -147,8 +125,7 @@ class EmbeddedStore:
 
     def _new_version(self, fill: Callable[[Path], None], *, from_current: bool = False) -> None:
         """Write a version aside with ``fill``, then swap the link to it; on any failure remove it."""
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._check_writable()
         self.versions.mkdir(parents=True, exist_ok=True)
         with _lock(self.versions / ".lock"):
             self._adopt_legacy_directory()
@@ -194,57 +171,49 @@ class EmbeddedStore:
     ) -> QueryOutput:
         result = self._run(sparql, dataset, prefixes, base_iri)
         if isinstance(result, ox.QueryBoolean):
-            kind = "boolean"
+            kind = ResultKind.BOOLEAN
         elif isinstance(result, ox.QuerySolutions):
-            kind = "solutions"
+            kind = ResultKind.SOLUTIONS
         else:
-            kind = "graph"
-        if kind == "graph":
-            target = RDF_FORMATS.get(result_format)
-            if target is None:
-                raise QueryError(f"{result_format.media_type} cannot carry the triples of a CONSTRUCT or DESCRIBE")
-        else:
-            target = RESULTS_FORMATS.get(result_format)
-            if target is None:
-                raise QueryError(f"{result_format.media_type} cannot carry SELECT or ASK results")
-        buffer = _BoundedBuffer(max_bytes)
+            kind = ResultKind.GRAPH
+        buffer = BoundedBuffer(max_bytes)
         try:
-            result.serialize(buffer, format=target)
-        except _TooLarge as error:
-            message = f"the result is larger than {max_bytes} bytes; narrow the query or add LIMIT"
-            raise ResultTooLarge(message) from error
+            if isinstance(result, ox.QueryTriples):
+                result.serialize(buffer, format=graph_serialisation(result_format))
+            else:
+                result.serialize(buffer, format=results_serialisation(result_format))
         except (OSError, ValueError) as error:
             raise StoreError(f"serialising results failed: {error}") from error
         return QueryOutput(kind, result_format, buffer.getvalue())
 
-    def select(self, sparql: str, *, prefixes: dict[str, str] | None = None) -> list[dict[str, str]]:
+    def _solutions(self, sparql: str, prefixes: dict[str, str] | None) -> ox.QuerySolutions:
         result = self._run(sparql, None, prefixes, None)
         if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("select() runs SELECT queries only")
-        names = [v.value for v in result.variables]
-        return [{name: solution[name].value for name in names if solution[name] is not None} for solution in result]
+            raise not_a_select()
+        return result
 
     def _run(
         self, sparql: str, dataset: Dataset | None, prefixes: dict[str, str] | None, base_iri: str | None
-    ) -> object:
-        options: dict[str, object] = {"prefixes": prefixes or {}}
-        if base_iri:
-            options["base_iri"] = base_iri
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
         if dataset is not None and (dataset.default_graphs or dataset.named_graphs):
-            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs] or [ox.DefaultGraph()]
-            if dataset.named_graphs:
-                options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+            default_graph = [ox.NamedNode(g) for g in dataset.default_graphs] or [ox.DefaultGraph()]
+            named_graphs = [ox.NamedNode(g) for g in dataset.named_graphs] or None
         try:
-            return self.store.query(sparql, **options)
+            return self.store.query(
+                sparql,
+                prefixes=prefixes or {},
+                base_iri=base_iri or None,
+                default_graph=default_graph,
+                named_graphs=named_graphs,
+            )
         except SyntaxError as error:
             raise QueryError(str(error)) from error
         except OSError as error:
             raise StoreError(str(error)) from error
 
-    def dump(self, result_format: ResultFormat, out: BinaryIO) -> None:
-        target = RDF_FORMATS.get(result_format)
-        if target is None or not target.supports_datasets:
-            raise QueryError(f"{result_format.media_type} cannot hold named graphs; use TriG, N-Quads or JSON-LD")
+    def _write_dataset(self, target: ox.RdfFormat, out: BinaryIO) -> None:
         try:
             self.store.dump(out, format=target)
         except OSError as error:
@@ -275,34 +244,9 @@ class _Session:
 
     def select(self, sparql: str) -> list[dict[str, str]]:
         result = self._store.query(sparql)
-        names = [v.value for v in result.variables]
-        return [{n: s[n].value for n in names if s[n] is not None} for s in result]
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _BoundedBuffer:
-    """A bytes sink that refuses to grow past a limit, so a huge result fails early, not late."""
-
-    def __init__(self, limit: int | None) -> None:
-        self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.limit is not None and self.size > self.limit:
-            raise _TooLarge
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        return None
-
-    def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+        if not isinstance(result, ox.QuerySolutions):
+            raise not_a_select()
+        return rows(result)
 
 
 @contextlib.contextmanager
@@ -333,9 +277,10 @@ def _prune(versions: Path, current: Path) -> None:
         if candidate.is_dir() and candidate != current and not (candidate / COMPLETE).exists():
             shutil.rmtree(candidate, ignore_errors=True)
     keep = {current, *complete[-2:]}
+    grace: float = from_environment("version_grace")
     for older, newer in itertools.pairwise(complete):
         if older in keep:
             continue
         superseded = (newer / COMPLETE).stat().st_mtime
-        if time.time() - superseded > GRACE_SECONDS:
+        if time.time() - superseded > grace:
             shutil.rmtree(older, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib.plugins.sparql.processor import prepareUpdate
 from rdflib.term import Variable
@@ -94,7 +95,7 @@ def _undeclared(sparql: str, prefixes: dict[str, str]) -> dict[str, str]:
     return {name: iri for name, iri in prefixes.items() if name not in declared and iri not in namespaces}
 
 
-def _field(node: object, key: str) -> object:
+def _field(node: object, key: str) -> Any:
     """A field of rdflib's algebra node, or None (its own ``get`` returns the key when absent)."""
     return node[key] if key in node else None  # type: ignore[operator, index]  # noqa: SIM401
 

@@ -156,7 +156,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     options.binary_location = str(CHROMIUM)
     for argument in (*CHROMIUM_ARGS, f"--user-data-dir={profile}"):
         options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     try:
         yield Browser(driver, NetworkLog(driver))
@@ -359,6 +359,10 @@ def test_page_loads_yasgui_from_this_server_only_with_highlighting_and_examples(
     )
     assert len(token_classes - {"cm-ws"}) >= 4, token_classes
     assert "# title: New factories in North Hamgyong" in editor_text(page)  # the first example is loaded
+
+    # The page works under its Content-Security-Policy: the browser blocked nothing.
+    blocked = [e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert blocked == [], blocked
 
     # The competency questions, in order, each with its question shown.
     links = driver.find_elements(By.CSS_SELECTOR, "#examples a.example")

@@ -1,18 +1,17 @@
-"""The embedded store: atomic replacement, a failed or interrupted build leaves the old store, one
-writer at a time, read-only opening, transactional graph replacement."""
+"""What only the embedded store does: versions behind a link, swapped atomically; a failed or
+interrupted build or write leaves the old store; one writer at a time. The interface every backend
+shares is tested in test_contract.py."""
 
 from __future__ import annotations
 
 import fcntl
-import io
-import json
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from dprk_kg.errors import QueryError, StoreError
-from dprk_kg.store import EmbeddedStore, ResultFormat
+from dprk_kg.store import EmbeddedStore
 
 G = "https://example.org/g"
 
@@ -35,16 +34,6 @@ def test_replace_swaps_a_link(store: EmbeddedStore) -> None:
     assert store.path.is_symlink()
     assert store.quad_count() == 2
     assert list(store.graph_names()) == [G]
-
-
-def test_replacing_reports_every_byte_read(tmp_path: Path) -> None:
-    source = nquads(
-        tmp_path, "".join(f'<https://example.org/s> <https://example.org/p> "{i}" <{G}> .\n' for i in range(500))
-    )
-    read: list[int] = []
-    store = EmbeddedStore(tmp_path / "store")
-    store.replace_dataset(source, progress=read.append)
-    assert sum(read) == source.stat().st_size and store.quad_count() == 500
 
 
 def test_failed_bulk_load_leaves_the_previous_store(store: EmbeddedStore, tmp_path: Path) -> None:
@@ -89,78 +78,8 @@ def test_a_directory_from_an_older_layout_is_adopted(tmp_path: Path) -> None:
     assert path.is_symlink() and (tmp_path / "store.versions" / "legacy").is_dir()
 
 
-def test_read_only_store_refuses_writes(store: EmbeddedStore) -> None:
-    reader = EmbeddedStore(store.path, read_only=True)
-    with pytest.raises(StoreError, match="read-only"):
-        reader.update("INSERT DATA { <https://example.org/a> <https://example.org/b> <https://example.org/c> }")
-
-
-def test_replace_graphs_in_one_transaction(store: EmbeddedStore) -> None:
-    store.replace_graphs([G], f'<https://example.org/s> <https://example.org/p> "3" <{G}> .\n'.encode())
-    assert store.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }") == [{"o": "3"}]
-    with pytest.raises(StoreError, match="invalid N-Quads"):
-        store.replace_graphs([G], b"<https://example.org/s> <https://example.org/p> .\n")
-    assert store.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }") == [{"o": "3"}]
-
-
-def test_bad_update_changes_nothing(store: EmbeddedStore) -> None:
-    with pytest.raises(QueryError):
-        store.update(f"DROP GRAPH <{G}> ; INSERT DATA {{ <https://example.org/a> ")
-    assert store.quad_count() == 2
-
-
-def test_results_format_must_fit_the_query_form(store: EmbeddedStore) -> None:
-    with pytest.raises(QueryError, match="cannot carry the triples"):
-        store.query("CONSTRUCT WHERE { ?s ?p ?o }", ResultFormat.CSV)
-    with pytest.raises(QueryError, match="cannot carry SELECT"):
-        store.query("SELECT * WHERE { ?s ?p ?o }", ResultFormat.TURTLE)
-    ask = store.query("ASK { GRAPH ?g { ?s ?p ?o } }", ResultFormat.SPARQL_JSON)
-    assert ask.kind == "boolean" and b"true" in ask.body
-
-
-def test_dataset_restricts_the_default_graph(store: EmbeddedStore) -> None:
-    from dprk_kg.store.base import Dataset
-
-    def values(dataset: Dataset | None) -> list[str]:
-        output = store.query("SELECT ?o WHERE { ?s ?p ?o }", ResultFormat.SPARQL_JSON, dataset=dataset)
-        return [b["o"]["value"] for b in json.loads(output.body)["results"]["bindings"]]
-
-    assert values(None) == ["1"]  # the merge
-    assert values(Dataset((G,))) == ["1"]
-    assert values(Dataset((f"{G}-none",))) == []
-
-
-def test_dump_needs_a_dataset_format(store: EmbeddedStore) -> None:
-    with pytest.raises(QueryError, match="cannot hold named graphs"):
-        store.dump(ResultFormat.TURTLE, io.BytesIO())
-    out = io.BytesIO()
-    store.dump(ResultFormat.TRIG, out)
-    assert G.encode() in out.getvalue()
-
-
 def merged(store: EmbeddedStore) -> set[str]:
     return {r["o"] for r in store.select("SELECT ?o WHERE { ?s ?p ?o }")}
-
-
-def test_updates_keep_the_default_graph_the_merge(store: EmbeddedStore) -> None:
-    store.update(f'INSERT DATA {{ GRAPH <{G}2> {{ <https://example.org/s> <https://example.org/p> "1", "2" }} }}')
-    assert merged(store) == {"1", "2"}
-    store.update(f"DROP GRAPH <{G}2>")
-    assert merged(store) == {"1"}  # "1" is still stated in the first graph
-    store.update(f"WITH <{G}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}")
-    assert merged(store) == set()
-    store.update(
-        f'INSERT {{ GRAPH ?g {{ ?s ?p "3" }} }} WHERE {{ VALUES ?g {{ <{G}> }} BIND (<https://example.org/s> AS ?s) '
-        "BIND (<https://example.org/p> AS ?p) }"
-    )
-    assert merged(store) == {"3"}
-
-
-def test_a_write_to_the_default_graph_is_refused(store: EmbeddedStore) -> None:
-    version = store.version_name()
-    with pytest.raises(QueryError, match="merge of all named graphs"):
-        store.update('INSERT DATA { <https://example.org/a> <https://example.org/b> "x" }')
-    assert store.version_name() == version
 
 
 def test_a_failing_update_changes_nothing(store: EmbeddedStore, tmp_path: Path) -> None:
@@ -182,10 +101,3 @@ def test_writes_go_to_a_new_version_that_readers_follow(store: EmbeddedStore) ->
     assert reader.version_name() != first
     assert merged(reader) == {"1", "9"}
     assert (store.versions / first).is_dir()  # kept for readers still on it
-
-
-def test_result_size_is_bounded(store: EmbeddedStore) -> None:
-    from dprk_kg.errors import ResultTooLarge
-
-    with pytest.raises(ResultTooLarge, match="larger than 10 bytes"):
-        store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", ResultFormat.SPARQL_JSON, max_bytes=10)

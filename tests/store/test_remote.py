@@ -1,5 +1,7 @@
-"""The remote backend against real servers: the same build, queries, writes and endpoint on Oxigraph
-server and Virtuoso, through SPARQL 1.1 Query and Update only."""
+"""What only the remote backend does, against real servers (Oxigraph server, Virtuoso): the same
+build, competency answers and endpoint through SPARQL 1.1 Query and Update only; endpoints found from
+a plain URL; retried, batched loads; what Virtuoso does differently. The interface every backend
+shares is tested in test_contract.py."""
 
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ import pytest
 import requests
 
 from dprk_kg.competency import CompetencyQuery, read_queries
-from dprk_kg.errors import QueryError
+from dprk_kg.errors import StoreError
 from dprk_kg.store import ResultFormat, open_store
 from dprk_kg.store.remote import RemoteStore, graph_batches
+from dprk_kg.vocabulary import DEFAULT_BASE, DKG_NS
 from tests.conftest import ROOT, run_cli
 from tests.server.conftest import free_port, start_server
 from tests.store.conftest import RemoteServer
@@ -57,6 +60,7 @@ def test_competency_answers_through_the_remote_store(remote: RemoteServer, query
         assert sorted(found) == sorted(query.expected)
 
 
+@pytest.mark.slow
 def test_rebuilding_is_idempotent_and_leaves_other_graphs_alone(remote: RemoteServer) -> None:
     store = open_store(remote.location)
     foreign = "https://example.org/someone-elses/graph"
@@ -70,12 +74,13 @@ def test_rebuilding_is_idempotent_and_leaves_other_graphs_alone(remote: RemoteSe
 
 
 def test_the_rules_give_the_same_entailments_as_in_the_embedded_store(remote: RemoteServer, built_store: Path) -> None:
-    query = "SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/dprk-kg/graph/inferred> { ?s ?p ?o } }"
+    query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{DEFAULT_BASE}graph/inferred> {{ ?s ?p ?o }} }}"
     here = {tuple(r.values()) for r in open_store(str(built_store), read_only=True).select(query)}
     there = {tuple(r.values()) for r in open_store(remote.reader, read_only=True).select(query)}
     assert len(here) == 940 and there == here
 
 
+@pytest.mark.slow
 def test_integrity_checks_pass_on_oxigraph(oxigraph_server: RemoteServer) -> None:
     """Shapes and integrity queries over the remote store (Virtuoso's datatype changes would fail them,
     see test_what_virtuoso_changes)."""
@@ -86,27 +91,16 @@ def test_integrity_checks_pass_on_oxigraph(oxigraph_server: RemoteServer) -> Non
     assert "the data conforms" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.virtuoso
 def test_what_virtuoso_changes(virtuoso_server: RemoteServer) -> None:
     """Pins the fidelity loss down, so a Virtuoso that keeps the values would show here."""
     run_cli("build", "--store", virtuoso_server.location, "--quiet", "--reasoner", "rules", timeout=900)
     store = open_store(virtuoso_server.reader, read_only=True)
     rows = store.select(
-        "SELECT ?d WHERE { <https://w3id.org/dprk-kg/id/musan-mine-workers-mobilisation> "
-        "<https://w3id.org/dprk-kg/ontology#shiftLength> ?d }"
+        f"SELECT ?d WHERE {{ <{DEFAULT_BASE}id/musan-mine-workers-mobilisation> <{DKG_NS}shiftLength> ?d }}"
     )
     assert rows == [{"d": "3"}]  # was "P3M"^^xsd:duration
-
-
-def test_updates_keep_the_merge_on_oxigraph(oxigraph_server: RemoteServer) -> None:
-    store = open_store(oxigraph_server.location)
-    graph = "https://example.org/g-remote"
-    store.update(f'INSERT DATA {{ GRAPH <{graph}> {{ <urn:r> <urn:p> "1" }} }}')
-    assert store.select("SELECT ?o WHERE { <urn:r> <urn:p> ?o }") == [{"o": "1"}]
-    store.update(f"DROP GRAPH <{graph}>")
-    assert store.select("SELECT ?o WHERE { <urn:r> <urn:p> ?o }") == []
-    with pytest.raises(QueryError, match="merge of all named graphs"):
-        store.update('INSERT DATA { <urn:r> <urn:p> "2" }')
 
 
 def test_serving_in_front_of_a_remote_store(remote: RemoteServer, tmp_path: Path) -> None:
@@ -119,12 +113,95 @@ def test_serving_in_front_of_a_remote_store(remote: RemoteServer, tmp_path: Path
         )
         assert response.status_code == 200
         assert [row[0] for row in csv.reader(io.StringIO(response.text))][1:] == [
-            f"https://w3id.org/dprk-kg/id/{c}" for c in ("kyongsong-county", "musan-county", "orang-county")
+            f"{DEFAULT_BASE}id/{c}" for c in ("kyongsong-county", "musan-county", "orang-county")
         ]
         page = requests.get(f"{server.url}/id/orang-county.html")
         assert page.status_code == 200 and "어랑군" in page.text
     finally:
         server.stop()
+
+
+@pytest.mark.slow
+def test_a_plain_url_is_a_generic_sparql_store(oxigraph_server: RemoteServer) -> None:
+    """``http://host:port`` of an Oxigraph server: no flavour, the endpoints found from the server."""
+    plain = oxigraph_server.location.removeprefix("oxigraph+")
+    result = run_cli("build", "--store", plain, "--quiet", "--reasoner", "rules", timeout=900)
+    assert result.returncode == 0, result.stderr
+    store = open_store(plain, read_only=True)
+    assert store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?c a <{DKG_NS}County> }}") == [{"n": "3"}]
+    flavoured = open_store(oxigraph_server.location, read_only=True)
+    assert store.quad_count() == flavoured.quad_count() > 0
+
+
+def test_endpoints_are_found_from_the_service_description(oxigraph_server: RemoteServer) -> None:
+    root = oxigraph_server.location.removeprefix("oxigraph+")
+    found = RemoteStore(root).endpoints  # the root describes nothing; /sparql does, with Update
+    assert (found.query, found.update, found.flavour.name) == (f"{root}/sparql", f"{root}/sparql", "oxigraph")
+    assert found.merges_into_default
+    assert RemoteStore(f"{root}/query").endpoints.update is None  # its description lists Query alone
+    given = RemoteStore(f"{root}/query?update={root}/update", base="https://example.org/given/")
+    assert given.endpoints.update == f"{root}/update"
+    given.update('INSERT DATA { GRAPH <https://example.org/given/g> { <urn:s> <urn:p> "1" } }')
+    assert list(given.graph_names()) == ["https://example.org/given/g"]
+    given.create_empty()
+
+
+def test_a_query_endpoint_alone_refuses_writes_clearly(oxigraph_server: RemoteServer) -> None:
+    store = RemoteStore(oxigraph_server.location.removeprefix("oxigraph+") + "/query")
+    assert store.select("SELECT ?x WHERE { VALUES ?x { 1 } }") == [{"x": "1"}]
+    with pytest.raises(StoreError, match=r"takes no SPARQL updates; give the update endpoint: .*\?update=URL"):
+        store.update('INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> "1" } }')
+
+
+def test_a_url_without_an_endpoint_is_a_store_error(oxigraph_server: RemoteServer) -> None:
+    store = RemoteStore(oxigraph_server.location.removeprefix("oxigraph+") + "/nothing")
+    with pytest.raises(StoreError, match="answered 404"):
+        store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    with pytest.raises(StoreError, match="cannot be reached"):
+        RemoteStore(f"http://127.0.0.1:{free_port()}/sparql").select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+
+
+@pytest.mark.virtuoso
+def test_a_plain_url_finds_virtuoso_and_its_union_default_graph(virtuoso_server: RemoteServer) -> None:
+    plain = virtuoso_server.reader.removeprefix("virtuoso+") + "/sparql"
+    found = RemoteStore(plain, read_only=True).endpoints
+    assert (found.query, found.flavour.name, found.merges_into_default) == (plain, "virtuoso", False)
+
+
+@pytest.mark.virtuoso
+def test_what_virtuoso_writes_wrongly(virtuoso_server: RemoteServer) -> None:
+    """Why the store asks Virtuoso for JSON and N-Triples and writes TSV and JSON-LD itself."""
+    store = open_store(virtuoso_server.location, base="https://example.org/quirks/")
+    store.create_empty()
+    graph = "https://example.org/quirks/g"
+    values = {ox.Literal("Orang", language="en"), ox.Literal("어랑", language="ko"), ox.Literal("a"), ox.Literal("b")}
+    store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:s> <urn:p> {', '.join(map(str, values))} }} }}")
+    endpoint = virtuoso_server.reader.removeprefix("virtuoso+") + "/sparql"
+
+    def raw(query: str, accept: str) -> bytes:
+        return requests.post(endpoint, data={"query": query}, headers={"Accept": accept}, timeout=30).content
+
+    select = f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o FILTER (lang(?o) = 'en') }} }}"
+    with pytest.raises(SyntaxError):  # its TSV names variables without "?" and quotes IRIs
+        list(ox.parse_query_results(raw(select, "text/tab-separated-values"), format=ox.QueryResultsFormat.TSV))
+    tsv = store.query(select, ResultFormat.TSV).body
+    assert tsv == b'?o\n"Orang"@en\n'
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    # its JSON-LD drops the language tags of values listed after a plain one
+    lost = {q.object for q in ox.parse(raw(construct, "application/ld+json"), format=ox.RdfFormat.JSON_LD)}
+    assert lost != values and {v.value for v in lost} == {v.value for v in values}
+    kept = {q.object for q in ox.parse(store.query(construct, ResultFormat.JSON_LD).body, format=ox.RdfFormat.JSON_LD)}
+    assert kept == values
+    store.create_empty()
+
+
+@pytest.mark.virtuoso
+def test_what_virtuoso_describes(virtuoso_server: RemoteServer) -> None:
+    """DESCRIBE is the store's choice; Virtuoso's describes nothing from its union default graph."""
+    store = open_store(virtuoso_server.location, base="https://example.org/describe/")
+    store.update('INSERT DATA { GRAPH <https://example.org/describe/g> { <urn:d> <urn:p> "1" } }')
+    assert store.query("DESCRIBE <urn:d>", ResultFormat.N_TRIPLES).body.strip() in (b"", b"# Empty NT")
+    store.create_empty()
 
 
 class _Flaky(BaseHTTPRequestHandler):
