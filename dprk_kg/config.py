@@ -36,6 +36,14 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], Any]:
     return parse
 
 
+def _switch(value: str) -> bool:
+    if value.lower() in ("on", "true", "1", "yes"):
+        return True
+    if value.lower() in ("off", "false", "0", "no"):
+        return False
+    raise ValueError("must be on or off")
+
+
 def _base(value: str) -> str:
     if not value.endswith("/"):
         raise ValueError("must end with '/'")
@@ -117,6 +125,13 @@ SETTINGS: tuple[Setting, ...] = (
         "endpoints a query may call with `SERVICE` (space or comma separated IRIs); none by default",
     ),
     Setting(
+        "network_isolation",
+        "DPRK_KG_NETWORK_ISOLATION",
+        _switch,
+        lambda: True,
+        "`off` lets the server's workers keep the network even where they need none (see SECURITY.md)",
+    ),
+    Setting(
         "allowed_loads",
         "DPRK_KG_ALLOWED_LOADS",
         _words,
@@ -143,6 +158,7 @@ class Config:
     write_token: str | None
     write_token_file: Path | None
     allowed_services: tuple[str, ...]
+    network_isolation: bool
     allowed_loads: tuple[str, ...]
 
     @classmethod

@@ -116,9 +116,20 @@ def execute(job: QueryJob) -> Answer:
     except QueryTimeout as error:
         raise HttpError(503, str(error), {"Retry-After": "10"}) from error
     except StoreError as error:
-        # the message may name files or hosts of the deployment: the log has it, the client does not
-        current_app.logger.error("store error: %s", error)
-        raise HttpError(503, "the store is not available; try again later (the server log has the details)") from error
+        raise _store_failure(error, "the store is not available") from error
+
+
+def _store_failure(error: StoreError, what: str) -> HttpError:
+    """The answer to a store failure: 403 when the kernel refused an outbound connection (the workers
+    have no network), else 503 — without the message, which may name the deployment's files or hosts."""
+    if "Network is unreachable" in str(error):
+        return HttpError(
+            403,
+            "this request tried to contact another server (SERVICE or LOAD); this endpoint makes no outbound "
+            "requests unless the operator allows them (DPRK_KG_ALLOWED_SERVICES, DPRK_KG_ALLOWED_LOADS)",
+        )
+    current_app.logger.error("store error: %s", error)
+    return HttpError(503, f"{what}; try again later (the server log has the details)")
 
 
 @blueprint.route("/update", methods=["POST"])
@@ -148,7 +159,7 @@ def update() -> Response:
     except QueryError as error:
         raise HttpError(400, f"update error: {error}") from error
     except StoreError as error:
-        raise HttpError(503, f"the update was not applied: {error}") from error
+        raise _store_failure(error, "the update was not applied") from error
     g.query_ms = round((time.perf_counter() - started) * 1000, 2)
     g.query_form = "UPDATE"
     return Response(status=204)
