@@ -32,6 +32,7 @@ from typing import IO
 import pyoxigraph as ox
 from tqdm import tqdm
 
+from dprk_kg.errors import StoreError
 from dprk_kg.iris import Iris
 from dprk_kg.loaders.engines import Reasoner, ShaclEngine
 from dprk_kg.loaders.gate.validation import Gate
@@ -121,28 +122,34 @@ def build(
     report.shapes = count_shapes(inputs.shapes)
     report.reasoner = reasoning.reasoner
 
-    store.work_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=store.work_dir, prefix=".build-", suffix=".nq") as out:
-        fixed = [*ontology_quads(inputs), *shapes_quads(inputs), *registry]
-        out.write(with_default_graph(fixed))
-        with step("load+validate+reason" if reasoning.in_batches else "load+validate"):
-            labels: list[Label] = []
-            batches = load_batches(plan(files), seeds, inputs, engine, reasoning.in_batches, workers, show_progress)
-            for batch in batches:
-                out.write(batch.nquads)
-                report.add(batch)
-                reasoning.collect(batch)
-                labels.extend(batch.labels)
-            check_shared_labels(labels, inputs.iris)
-        build_quads = list(build_graph_quads(inputs, started, now(), report.documents, reasoning.reasoner))
-        with step(reasoning.step):
-            inferred = reasoning.infer([*registry, *build_quads])
-        inferred_graph = iri(inputs.iris.inferred_graph)
-        out.write(with_default_graph([ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in inferred]))
-        out.write(with_default_graph(build_quads))
-        out.flush()
-        with step("write store"):
-            write_store(store, out, reasoning.preparation(), show_progress)
+    try:
+        store.work_dir.mkdir(parents=True, exist_ok=True)
+        remove_abandoned_scratch(store.work_dir)
+        with tempfile.NamedTemporaryFile(
+            dir=store.work_dir, prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", suffix=".nq"
+        ) as out:
+            fixed = [*ontology_quads(inputs), *shapes_quads(inputs), *registry]
+            out.write(with_default_graph(fixed))
+            with step("load+validate+reason" if reasoning.in_batches else "load+validate"):
+                labels: list[Label] = []
+                batches = load_batches(plan(files), seeds, inputs, engine, reasoning.in_batches, workers, show_progress)
+                for batch in batches:
+                    out.write(batch.nquads)
+                    report.add(batch)
+                    reasoning.collect(batch)
+                    labels.extend(batch.labels)
+                check_shared_labels(labels, inputs.iris)
+            build_quads = list(build_graph_quads(inputs, started, now(), report.documents, reasoning.reasoner))
+            with step(reasoning.step):
+                inferred = reasoning.infer([*registry, *build_quads])
+            inferred_graph = iri(inputs.iris.inferred_graph)
+            out.write(with_default_graph([ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in inferred]))
+            out.write(with_default_graph(build_quads))
+            out.flush()
+            with step("write store"):
+                write_store(store, out, reasoning.preparation(), show_progress)
+    except OSError as error:  # a full disk, a folder that cannot be written: the store is as it was
+        raise StoreError(f"cannot write the build's scratch file in {store.work_dir}: {error}") from error
 
     report.inferred_triples = reasoning.inferred
     written = [*fixed, *build_quads]  # besides the batches' quads and the inferences, counted apart
@@ -150,6 +157,28 @@ def build(
     report.graphs += len({q.graph_name for q in written}) + (1 if report.inferred_triples else 0)
     report.seconds = time.perf_counter() - clock
     return report
+
+
+SCRATCH_PREFIX = ".build-"  # then the building process's id: a file whose process is gone is abandoned
+
+
+def remove_abandoned_scratch(work_dir: Path) -> None:
+    """Delete the scratch files of builds that were killed (469 MB at 1M quads each), never those of a
+    build still running beside this one."""
+    for path in work_dir.glob(f"{SCRATCH_PREFIX}*-*.nq"):
+        pid = path.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
 
 
 class Steps:

@@ -76,6 +76,8 @@ def discover(seeds: Path) -> list[DocumentFiles]:
     found = []
     for text in sorted(seeds.glob("*.txt")):
         doc_id = text.stem
+        if not text.is_file():
+            raise InputError(text, None, "a document must be a text file (this is a folder or a special file)")
         if not DOCUMENT_ID.match(doc_id):
             raise InputError(text, None, f"document id {doc_id!r} must match {DOCUMENT_ID.pattern}")
         files = DocumentFiles(doc_id, text, seeds / f"{doc_id}.meta.yaml", seeds / f"{doc_id}.claims.yaml")
@@ -93,6 +95,8 @@ def read_document(files: DocumentFiles) -> Document:
             text = handle.read()
     except UnicodeDecodeError as error:
         raise InputError(files.text, None, f"not valid UTF-8: {error}") from error
+    except OSError as error:
+        raise InputError(files.text, None, f"cannot read: {error.strerror}") from error
     if not text.strip():
         raise InputError(files.text, None, "the document is empty")
     meta = require_mapping(read_yaml(files.meta), files.meta, 1, "metadata")

@@ -75,6 +75,7 @@ def read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(path, None, f"cannot read: {error}") from error
     try:
+        _refuse_aliases(text, path)
         stream = io.StringIO(text)
         stream.name = str(path)  # PyYAML names the file in its marks from this
         return yaml.load(stream, Loader=_Loader)
@@ -82,6 +83,16 @@ def read_yaml(path: Path) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         raise InputError(path, line, f"YAML syntax error: {error.problem or error}") from error
+
+
+def _refuse_aliases(text: str, path: Path) -> None:
+    """Curated files need no anchors: an alias (``*name``) is refused before anything is built, since
+    a kilobyte of nested aliases expands to gigabytes (a "billion laughs"). Reading the events is
+    linear in the text and expands nothing."""
+    for event in yaml.parse(io.StringIO(text), Loader=_Base):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            raise InputError(path, line, "YAML aliases (*name) are not allowed in curated files; write it out")
 
 
 def require_mapping(value: Any, path: Path, line: int | None, what: str) -> Located:
