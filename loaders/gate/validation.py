@@ -27,7 +27,7 @@ from dprk_kg.loaders.gate.compiled_shapes import (
     mixin_triples,
     violating_focus_nodes,
 )
-from dprk_kg.loaders.gate.working_store import ntriples, working_store
+from dprk_kg.loaders.gate.working_store import batch_graph, working_store
 
 
 class Gate:
@@ -73,7 +73,7 @@ class Gate:
             literals = {q.object for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
             if not rejected and not ill_typed_literals(o for o in literals if isinstance(o, ox.Literal)):
                 return
-        violations = self._pyshacl(ntriples(store), origins or {})
+        violations = self._pyshacl(batch_graph(store), origins or {})
         if violations:
             raise ValidationFailed(batch, violations)
         if rejected:
@@ -83,9 +83,7 @@ class Gate:
                 file=sys.stderr,
             )
 
-    def _pyshacl(self, data: bytes, origins: Mapping[str, tuple[str, ...]]) -> list[Violation]:
-        graph = rdflib.Graph()
-        graph.parse(data=data.decode("utf-8"), format="nt")
+    def _pyshacl(self, graph: rdflib.Graph, origins: Mapping[str, tuple[str, ...]]) -> list[Violation]:
         conforms, report, _ = shacl_validate(
             graph,
             shacl_graph=self.shapes,

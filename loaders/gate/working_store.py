@@ -9,10 +9,12 @@ own, which the compiled shapes see through the union and the rules never see.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 import pyoxigraph as ox
+import rdflib
+
+from dprk_kg.loaders.rdflib_bridge import to_rdflib
 
 CONTEXT_GRAPH = ox.NamedNode("urn:x-dprk-kg:working-context")
 
@@ -24,8 +26,6 @@ def working_store(triples: Iterable[ox.Triple], context: Iterable[ox.Triple] = (
     return store
 
 
-def ntriples(store: ox.Store) -> bytes:
-    """The default graph as N-Triples (pyshacl's input): the batch as stored, without the context."""
-    out = io.BytesIO()
-    store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    return out.getvalue()
+def batch_graph(store: ox.Store) -> rdflib.Graph:
+    """The default graph as an rdflib graph (pyshacl's input): the batch as stored, without the context."""
+    return to_rdflib(q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))

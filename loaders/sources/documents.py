@@ -88,8 +88,24 @@ def discover(seeds: Path) -> list[DocumentFiles]:
     return found
 
 
+MAX_DOCUMENT_BYTES = 4 << 20
+"""A document's text travels as one literal, and pyoxigraph's parsers hold at most 16 MiB per line;
+escaping can double a text, so 4 MiB leaves a wide margin (a news report is rarely 100 KB)."""
+
+
 def read_document(files: DocumentFiles) -> Document:
     """Read the text verbatim (no newline translation: offsets count every code point)."""
+    try:
+        size = files.text.stat().st_size
+    except OSError as error:
+        raise InputError(files.text, None, f"cannot read: {error.strerror}") from error
+    if size > MAX_DOCUMENT_BYTES:
+        raise InputError(
+            files.text,
+            None,
+            f"the document is {size / (1 << 20):.1f} MiB; documents are limited to "
+            f"{MAX_DOCUMENT_BYTES >> 20} MiB (a text is stored as one literal): split it into parts",
+        )
     try:
         with files.text.open(encoding="utf-8", newline="") as handle:
             text = handle.read()

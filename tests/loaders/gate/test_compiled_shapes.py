@@ -18,7 +18,7 @@ from dprk_kg.errors import ValidationFailed
 from dprk_kg.iris import Iris
 from dprk_kg.loaders.gate.compiled_shapes import UnsupportedShape, compile_shapes, mixin_triples, violating_focus_nodes
 from dprk_kg.loaders.gate.validation import Gate
-from dprk_kg.loaders.gate.working_store import ntriples, working_store
+from dprk_kg.loaders.gate.working_store import batch_graph, working_store
 from dprk_kg.loaders.pipeline.batches import Worker
 from dprk_kg.loaders.rdf.document_graphs import load_document
 from dprk_kg.loaders.sources.documents import discover
@@ -42,8 +42,7 @@ def compiled_pairs(shapes: rdflib.Graph, ontology: rdflib.Graph, triples: Sequen
 
 def pyshacl_pairs(shapes: rdflib.Graph, ontology: rdflib.Graph, triples: Sequence[ox.Triple]) -> Pairs:
     """(top-level shape, focus node) of every result pyshacl reports, on the data as the store holds it."""
-    data = rdflib.Graph()
-    data.parse(data=ntriples(working_store(triples)).decode("utf-8"), format="nt")
+    data = batch_graph(working_store(triples))
     shapes_copy = rdflib.Graph()
     for triple in shapes:
         shapes_copy.add(triple)

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from dprk_kg.loaders.pipeline.build import SCRATCH_PREFIX
 from tests.conftest import Ran, sorted_dump
 
@@ -46,6 +48,7 @@ def test_a_document_that_is_a_folder_is_an_input_error(
     assert "Traceback" not in ran.stderr and sorted_dump(built_store) == built_dump
 
 
+@pytest.mark.slow
 def test_scratch_files_of_killed_builds_are_removed(cli: Callable[..., Ran], tmp_path: Path) -> None:
     store = tmp_path / "store"
     gone = subprocess.run(
@@ -59,3 +62,31 @@ def test_scratch_files_of_killed_builds_are_removed(cli: Callable[..., Ran], tmp
     assert ran.returncode == 0, ran.stderr
     assert not abandoned.exists() and running.exists()
     assert list(tmp_path.glob(f"{SCRATCH_PREFIX}*")) == [running]  # and the build's own is gone too
+
+
+def _lengthen(seeds: Path, megabytes: float) -> Path:
+    """The seed document with unquoted filler appended: its claims still stand, its length grows."""
+    text = seeds / "004_5b61ddd10aea0cba.txt"
+    line = "alpha bravo delta echo kilo lima oscar tango zulu yankee 0123456789\n"
+    filler = line * int(megabytes * (1 << 20) / len(line))
+    text.write_text(text.read_text(encoding="utf-8") + "\n" + filler, encoding="utf-8", newline="")
+    return text
+
+
+@pytest.mark.slow
+def test_a_long_document_builds(cli: Callable[..., Ran], seeds_copy: Path, tmp_path: Path) -> None:
+    """3 MiB used to cost minutes (quadratic in rdflib's N-Triples reader); now about as much as the seeds."""
+    _lengthen(seeds_copy, 3)
+    ran = cli("build", "--seeds", str(seeds_copy), "--store", str(tmp_path / "store"), "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    assert "5442 quads" in ran.stdout
+
+
+def test_a_document_over_the_size_limit_is_refused(
+    cli: Callable[..., Ran], seeds_copy: Path, built_store: Path, built_dump: list[str]
+) -> None:
+    text = _lengthen(seeds_copy, 5)
+    ran = cli("build", "--seeds", str(seeds_copy), "--store", str(built_store), "--quiet")
+    assert ran.returncode == 2, ran.stderr
+    assert f"{text}: the document is 5.0 MiB; documents are limited to 4 MiB" in ran.stderr
+    assert sorted_dump(built_store) == built_dump
