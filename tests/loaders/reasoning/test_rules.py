@@ -5,13 +5,12 @@ are exercised); and the same store whatever the number of worker processes."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS, run_cli, sorted_dump
+from benchmarks.corpus.writer import generate, prepare
+from tests.conftest import SEEDS, run_cli, sorted_dump
 
 INFERRED = "<https://w3id.org/dprk-kg/graph/inferred> .\n"
 # What differs between two builds of the same input: the build's times, and the reasoner's name.
@@ -32,20 +31,8 @@ def inferred(dump: list[str]) -> list[str]:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """30 generated documents: two batches of the build, about 50,000 quads."""
     out = tmp_path_factory.mktemp("corpus") / "seeds"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "generate.py"),
-            "--out",
-            str(out),
-            "--documents",
-            "30",
-            "--seed",
-            "1",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    prepare(out, force=False)
+    generate(out, triples=None, documents=30, seed=1)
     return out
 
 
