@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, g, request
 
 from dprk_kg.errors import QueryError, StoreError
-from dprk_kg.server import negotiation
+from dprk_kg.server import negotiation, parameters
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.executor import QueryJob
 from dprk_kg.server.protocol import authorise_write, execute
@@ -68,17 +68,16 @@ def graph_store(_: str | None = None) -> Response:
 
 def _target() -> str | None:
     """The graph IRI the request is about; None for the default graph."""
+    params = parameters.decode(request.query_string, "query string")
     if request.path != "/data":
-        if request.args:
+        if params:
             raise HttpError(400, "a directly identified graph (/data/…) takes no ?graph or ?default")
-        return request.base_url
-    has_default = "default" in request.args
-    graphs = request.args.getlist("graph")
+        return parameters.checked_iri(request.base_url, "the graph's URL")
+    has_default = "default" in params
+    graphs = parameters.iris(params, "graph")
     if (has_default and graphs) or len(graphs) > 1:
         raise HttpError(400, "give either ?default or one ?graph=IRI")
     if graphs:
-        if not graphs[0] or any(c in graphs[0] for c in '<> "{}|\\^`'):
-            raise HttpError(400, f"not an IRI: {graphs[0]!r}")
         return graphs[0]
     if has_default:
         return None

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, g, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from dprk_kg.server import negotiation
+from dprk_kg.server import negotiation, parameters
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.executor import QueryJob
 from dprk_kg.server.protocol import execute
@@ -56,6 +56,7 @@ def resource(space: str, rest: str) -> WerkzeugResponse:
     path = f"{space}/{rest}" if space else rest
     stem, extension = _split_extension(path)
     iri = ONTOLOGY_IRI if stem == "ontology" else config().base + stem
+    parameters.checked_iri(iri, "the resource", 404)  # nothing is known of what is not an IRI
     if extension is None:
         return _see_other(stem)
     fmt = EXTENSIONS[extension]

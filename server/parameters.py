@@ -25,10 +25,14 @@ def decode(raw: bytes, where: str) -> MultiDict[str, str]:
 
 def iris(params: MultiDict[str, str], name: str) -> list[str]:
     """The values of an IRI parameter, each checked by the engine's own IRI parser."""
-    values = params.getlist(name)
-    for value in values:
-        try:
-            ox.NamedNode(value)
-        except ValueError as error:
-            raise HttpError(400, f"{name}={value!r} is not an absolute IRI: {error}") from error
-    return values
+    return [checked_iri(value, name) for value in params.getlist(name)]
+
+
+def checked_iri(value: str, what: str, status: int = 400) -> str:
+    """``value`` if pyoxigraph takes it as an IRI — which no text that could close ``<…>`` in a query
+    passes (``>``, spaces, quotes, braces) — else ``HttpError(status)``."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as error:
+        raise HttpError(status, f"{what}={value!r} is not an absolute IRI: {error}") from error
+    return value

@@ -76,6 +76,16 @@ def test_a_linked_data_path_reaches_no_listener(server: Server, listener: Listen
     injected = f"orang-county> ?p ?o }} SERVICE <http://127.0.0.1:{listener.port}/ld-inject> {{ ?x ?y ?z }} }} #"
     response = requests.get(f"{server.url}/id/{quote(injected, safe='')}.html", timeout=30)
     _assert_nothing_left(listener, response)
+    assert response.status_code == 404, response.text  # not an IRI: refused before any query is made
+
+
+def test_a_path_of_nested_groups_crashes_no_worker(server: Server) -> None:
+    """A 3 KB GET on a linked-data route used to nest the describe query deep enough to crash a worker."""
+    path = quote("x>?p?o" + "{" * 500 + "}" * 500 + "#", safe="")  # 3 KB, within the request-line limit
+    response = requests.get(f"{server.url}/id/{path}.html", timeout=30)
+    assert response.status_code == 404, response.text
+    assert requests.get(f"{server.url}/healthz", timeout=30).status_code == 200
+    assert "SIGSEGV" not in server.log.read_text()
 
 
 def test_an_update_reaches_no_listener(writable_server: Server, listener: Listener) -> None:
