@@ -36,6 +36,16 @@ def _chunked(body: bytes) -> Iterator[bytes]:
         yield body[start : start + 4096]
 
 
+def _put_chunked(server: Server, graph: str, body: bytes) -> requests.Response:
+    return requests.put(
+        f"{server.url}/data",
+        params={"graph": graph},
+        data=_chunked(body),
+        headers={"Content-Type": "application/n-triples", **server.auth},
+        timeout=30,
+    )
+
+
 def _count(server: Server, graph: str) -> int:
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     answer = requests.get(f"{server.url}/sparql", params={"query": query}, timeout=30)
@@ -45,13 +55,7 @@ def _count(server: Server, graph: str) -> int:
 def test_a_chunked_put_over_the_limit_is_refused_and_stores_nothing(small_limit_server: Server) -> None:
     body = _triples(2048)  # 67 KB, cut at 20 KB on a line boundary it would have parsed
     assert len(body) > LIMIT
-    response = requests.put(
-        f"{small_limit_server.url}/data",
-        params={"graph": "urn:test:chunked-over"},
-        data=_chunked(body),
-        headers={"Content-Type": "application/n-triples", **small_limit_server.auth},
-        timeout=30,
-    )
+    response = _put_chunked(small_limit_server, "urn:test:chunked-over", body)
     assert response.status_code == 413, response.text
     assert "limit of 20000 bytes" in response.text
     assert _count(small_limit_server, "urn:test:chunked-over") == 0
@@ -60,13 +64,7 @@ def test_a_chunked_put_over_the_limit_is_refused_and_stores_nothing(small_limit_
 def test_a_chunked_put_within_the_limit_is_stored_whole(small_limit_server: Server) -> None:
     body = _triples(400)
     assert len(body) < LIMIT
-    response = requests.put(
-        f"{small_limit_server.url}/data",
-        params={"graph": "urn:test:chunked-within"},
-        data=_chunked(body),
-        headers={"Content-Type": "application/n-triples", **small_limit_server.auth},
-        timeout=30,
-    )
+    response = _put_chunked(small_limit_server, "urn:test:chunked-within", body)
     assert response.status_code == 201, response.text
     assert _count(small_limit_server, "urn:test:chunked-within") == 400
 
