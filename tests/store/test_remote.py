@@ -187,9 +187,8 @@ def test_what_virtuoso_writes_wrongly(virtuoso_server: RemoteServer) -> None:
     tsv = store.query(select, ResultFormat.TSV).body
     assert tsv == b'?o\n"Orang"@en\n'
     construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    # its JSON-LD drops the language tags of values listed after a plain one
-    lost = {q.object for q in ox.parse(raw(construct, "application/ld+json"), format=ox.RdfFormat.JSON_LD)}
-    assert lost != values and {v.value for v in lost} == {v.value for v in values}
+    # its JSON-LD can drop the language tags of values listed after a plain one (whether it does depends
+    # on the order it lists them in), so the store asks for N-Triples and writes the JSON-LD itself
     kept = {q.object for q in ox.parse(store.query(construct, ResultFormat.JSON_LD).body, format=ox.RdfFormat.JSON_LD)}
     assert kept == values
     store.create_empty()
