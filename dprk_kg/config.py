@@ -93,6 +93,13 @@ SETTINGS: tuple[Setting, ...] = (
         lambda: 300.0,
         "seconds an embedded store keeps a replaced version for readers that still use it",
     ),
+    Setting(
+        "max_versions",
+        "DPRK_KG_MAX_VERSIONS",
+        _positive(int),
+        lambda: 32,
+        "replaced versions an embedded store keeps at most, however recent",
+    ),
     Setting("query_timeout", "DPRK_KG_QUERY_TIMEOUT", _positive(float), lambda: 30.0, "query time limit (seconds)"),
     Setting("max_body_bytes", "DPRK_KG_MAX_BODY", _positive(int), lambda: 1 << 20, "largest request body (bytes)"),
     Setting("max_result_bytes", "DPRK_KG_MAX_RESULT", _positive(int), lambda: 64 << 20, "largest query result (bytes)"),
@@ -151,6 +158,7 @@ class Config:
     home: Path | None
     store_token: str | None
     version_grace: float
+    max_versions: int
     query_timeout: float
     max_body_bytes: int
     max_result_bytes: int

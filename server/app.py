@@ -54,7 +54,7 @@ def create_app(settings: Config | None = None) -> Flask:
     @app.before_request
     def start_clock() -> Response | None:
         g.started = time.perf_counter()
-        if request.method == "OPTIONS":  # CORS preflight, for every route
+        if request.method == "OPTIONS" and request.url_rule is not None:  # CORS preflight, on every route
             return Response(status=204)
         take_whole_body(request.environ, settings.max_body_bytes)
         return None

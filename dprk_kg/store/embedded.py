@@ -270,17 +270,20 @@ def _lock(path: Path) -> Iterator[None]:
 
 def _prune(versions: Path, current: Path) -> None:
     """Delete what no reader can be using: versions that were never completed (an interrupted build),
-    and complete versions superseded more than the grace period ago — always keeping the current one
-    and the one before it."""
+    complete versions superseded more than the grace period ago, and beyond the newest
+    ``DPRK_KG_MAX_VERSIONS`` any older one (a steady write load kept 267 versions, 383 MB for a 2 MB
+    store: a reader resolves the version per query, so only a query outlived by that many writes can
+    lose its version) — always keeping the current one and the one before it."""
     complete = sorted((p for p in versions.iterdir() if p.is_dir() and (p / COMPLETE).exists()), key=lambda p: p.name)
     for candidate in versions.iterdir():
         if candidate.is_dir() and candidate != current and not (candidate / COMPLETE).exists():
             shutil.rmtree(candidate, ignore_errors=True)
     keep = {current, *complete[-2:]}
     grace: float = from_environment("version_grace")
-    for older, newer in itertools.pairwise(complete):
+    newest: int = from_environment("max_versions")
+    for position, (older, newer) in enumerate(itertools.pairwise(complete)):
         if older in keep:
             continue
         superseded = (newer / COMPLETE).stat().st_mtime
-        if time.time() - superseded > grace:
+        if time.time() - superseded > grace or len(complete) - position > newest:
             shutil.rmtree(older, ignore_errors=True)

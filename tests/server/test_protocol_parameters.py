@@ -53,3 +53,16 @@ def test_a_valid_dataset_iri_still_works(server: Server) -> None:
     params = {"query": ASK, "default-graph-uri": "https://w3id.org/dprk-kg/graph/registry"}
     response = requests.get(f"{server.url}/sparql", params=params, timeout=30)
     assert response.status_code == 200 and response.json()["boolean"] is True
+
+
+def test_head_answers_like_get(server: Server) -> None:
+    description = requests.head(f"{server.url}/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    assert description.status_code == 200 and description.headers["Content-Type"].startswith("text/turtle")
+    answer = requests.head(f"{server.url}/sparql", params={"query": ASK}, timeout=30)
+    assert answer.status_code == 200 and answer.text == ""
+
+
+def test_a_preflight_for_a_route_that_does_not_exist_is_a_404(server: Server) -> None:
+    assert requests.options(f"{server.url}/no-such-route", timeout=30).status_code == 404
+    preflight = requests.options(f"{server.url}/sparql", timeout=30)
+    assert preflight.status_code == 204 and preflight.headers["Access-Control-Allow-Origin"] == "*"

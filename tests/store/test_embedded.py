@@ -101,3 +101,13 @@ def test_writes_go_to_a_new_version_that_readers_follow(store: EmbeddedStore) ->
     assert reader.version_name() != first
     assert merged(reader) == {"1", "9"}
     assert (store.versions / first).is_dir()  # kept for readers still on it
+
+
+def test_versions_are_bounded_by_count_as_well_as_time(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A steady write load used to keep every version of the last 300 s (267 versions, 383 MB)."""
+    monkeypatch.setenv("DPRK_KG_MAX_VERSIONS", "3")
+    for n in range(8):
+        store.update(f"INSERT DATA {{ GRAPH <urn:test:g> {{ <urn:s> <urn:p> {n} }} }}")
+    versions = [p for p in store.versions.iterdir() if p.is_dir()]
+    assert len(versions) <= 3, versions
+    assert store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:test:g> { ?s ?p ?o } }") == [{"n": "8"}]
