@@ -83,6 +83,8 @@ def analyse_update(
             if target is None:
                 raise QueryError(DEFAULT_GRAPH_IS_DERIVED)
             graphs.add(str(target))
+    if SCRATCH_GRAPH in graphs:
+        raise QueryError(f"<{SCRATCH_GRAPH}> is reserved for keeping the default graph the merge; use another graph")
     return UpdateEffects(None if unknown else frozenset(graphs))
 
 
@@ -126,7 +128,8 @@ def repaired_update(sparql: str, effects: UpdateEffects, scratch: str) -> str:
     # A newline ends a trailing comment; a trailing ";" would make ";;".
     sparql = without_final_semicolon(sparql)
     if effects.graphs is None:
-        return f"{sparql}\n;\n{FULL_REPAIR}"
+        # the scratch graph may have been written through a variable: it is never part of the merge
+        return f"{sparql}\n;\nDROP SILENT GRAPH <{scratch}> ;\n{FULL_REPAIR}"
     if not effects.graphs:
         return sparql
     touched = " ".join(f"<{g}>" for g in sorted(effects.graphs))

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from dprk_kg import sparql_text
 from dprk_kg.errors import ConfigError, QueryError, StoreError
+from dprk_kg.sparql_text import without_final_semicolon
 from dprk_kg.store.base import Dataset, Prepare, Progress, QueryOutput, reporting
 from dprk_kg.store.common import BoundedBuffer, StoreBase, not_a_select, ntriples
 from dprk_kg.store.endpoints import FLAVOURS, Endpoints, Flavour, discover, fixed_endpoints
@@ -214,6 +215,8 @@ class RemoteStore(StoreBase):
         effects = analyse_update(sparql, prefixes=prefixes, base_iri=base_iri)
         if self.endpoints.merges_into_default:
             sparql = repaired_update(sparql, effects, SCRATCH_GRAPH)
+        elif effects.graphs is None:  # the reserved graph may have been written through a variable
+            sparql = f"{without_final_semicolon(sparql)}\n;\nDROP SILENT GRAPH <{SCRATCH_GRAPH}>"
         self._update(_with_prologue(sparql, prefixes, base_iri))
 
     def replace_dataset(self, nquads: Path, prepare: Prepare | None = None, progress: Progress | None = None) -> None:

@@ -22,6 +22,7 @@ import pytest
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.store import ResultFormat, ResultKind, Store, open_store
 from dprk_kg.store.base import Dataset, Session
+from dprk_kg.store.merge import SCRATCH_GRAPH
 from dprk_kg.vocabulary import RDFS
 from tests.store.conftest import RemoteServer
 
@@ -284,6 +285,19 @@ def test_updates_keep_the_default_graph_the_merge(store: Store) -> None:
         f'INSERT {{ GRAPH ?g {{ ?s ?p "4" }} }} WHERE {{ VALUES ?g {{ <{G1}> }} BIND ({S} AS ?s) BIND ({P} AS ?p) }}'
     )  # which graphs it writes is known only when it runs: the whole merge is repaired
     assert values(store) == {"4"}
+
+
+def test_the_merge_repair_graph_is_reserved(store: Store) -> None:
+    """Writing it left a triple in the default graph that no named graph held (issue 9, item 9)."""
+    with pytest.raises(QueryError, match="reserved"):
+        store.update(f'INSERT DATA {{ GRAPH <{SCRATCH_GRAPH}> {{ {S} {P} "9" }} }}')
+    store.update(
+        f'INSERT {{ GRAPH ?g {{ {S} {P} "9" }} }} WHERE {{ BIND (<{SCRATCH_GRAPH}> AS ?g) }}'
+    )  # through a variable it cannot be refused before it runs: the repair drops it
+    assert "9" not in values(store)
+    assert SCRATCH_GRAPH not in set(store.graph_names())
+    store.update(f'INSERT DATA {{ GRAPH <{G3}> {{ {S} {P} "5" }} }}')  # a targeted repair afterwards
+    assert values(store) == {"1", "2", "5"}
 
 
 def test_updates_take_prefixes_and_base(store: Store) -> None:
