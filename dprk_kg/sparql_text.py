@@ -52,6 +52,18 @@ def tokens(text: str) -> Iterator[Token]:
             depth += 1
 
 
+MAX_OPENINGS = 50_000
+_OPENING = re.compile(r"[{(\[]|\\[uU]")
+
+
+def openings(text: str) -> int:
+    """An upper bound on how deep the text can nest, that no lexical trick can lower: every opening
+    bracket, and every ``\\u``/``\\U`` escape (which could stand for one), wherever it stands — in a
+    string, an IRI or a comment too. The query thread's stack is sized for ``MAX_OPENINGS``
+    (``server/executor.py``), so below it the engine cannot overflow whatever the nesting."""
+    return len(_OPENING.findall(text))
+
+
 def max_nesting(text: str) -> int:
     deepest = 0
     for token in tokens(text):

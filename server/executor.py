@@ -18,13 +18,45 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import TypeVar
 
 from dprk_kg.errors import DprkKgError
 from dprk_kg.store import ResultFormat, Store, open_store
 from dprk_kg.store.base import Dataset
+
+# Measured with pyoxigraph 0.5.13: it needs 2.5–5 KB of stack per nested group (8 MB, the default, crashed
+# near 2,500); 1 GiB carried 50,000 nested parentheses and 100,000 nested groups. It is address space:
+# only the pages a deep query touches become memory. The endpoint refuses texts with more than
+# sparql_text.MAX_OPENINGS openings, so no nesting it accepts can overflow this stack.
+QUERY_STACK_BYTES = 1 << 30
+
+
+T = TypeVar("T")
+
+
+def on_deep_stack(work: Callable[[], T]) -> T:
+    """Run ``work`` on a thread with the query thread's stack (for updates, which the engine evaluates
+    like queries), and return its result or raise its exception."""
+    outcome: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            outcome.set_result(work())
+        except BaseException as error:  # handed back to the caller
+            outcome.set_exception(error)
+
+    previous = threading.stack_size(QUERY_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name="update")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    return outcome.result()
 
 
 class QueryTimeout(DprkKgError):
@@ -67,7 +99,11 @@ class Executor:
         self.base = base
         self._store: Store | None = None
         self._jobs: queue.SimpleQueue[tuple[Job, Future[tuple[str, bytes]]] | None] = queue.SimpleQueue()
-        threading.Thread(target=self._serve, name="query", daemon=True).start()
+        previous = threading.stack_size(QUERY_STACK_BYTES)  # applies to threads started from now on
+        try:
+            threading.Thread(target=self._serve, name="query", daemon=True).start()
+        finally:
+            threading.stack_size(previous)
         self.stuck = False  # a query outlived its limit: this process must not serve another
 
     def store(self) -> Store:

@@ -18,7 +18,7 @@ from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.server import negotiation, parameters
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.examples import examples
-from dprk_kg.server.executor import Answer, QueryJob, QueryTimeout
+from dprk_kg.server.executor import Answer, QueryJob, QueryTimeout, on_deep_stack
 from dprk_kg.server.runtime import config, executor, writable_store
 from dprk_kg.server.service_description import service_description
 from dprk_kg.store import ResultKind
@@ -64,6 +64,7 @@ def run_query(
     settings = config()
     if not text.strip():
         raise HttpError(400, "the query is empty")
+    _refuse_too_many_openings(text)
     depth = sparql_text.max_nesting(text)
     if depth > settings.max_nesting:
         raise HttpError(
@@ -119,6 +120,15 @@ def execute(job: QueryJob) -> Answer:
         raise _store_failure(error, "the store is not available") from error
 
 
+def _refuse_too_many_openings(text: str) -> None:
+    if (count := sparql_text.openings(text)) > sparql_text.MAX_OPENINGS:
+        raise HttpError(
+            400,
+            f"the text opens {count:,} brackets (or escapes); this endpoint accepts at most "
+            f"{sparql_text.MAX_OPENINGS:,}, so that no nesting can exhaust the engine's stack",
+        )
+
+
 def _store_failure(error: StoreError, what: str) -> HttpError:
     """The answer to a store failure: 403 when the kernel refused an outbound connection (the workers
     have no network), else 503 — without the message, which may name the deployment's files or hosts."""
@@ -145,6 +155,7 @@ def update() -> Response:
     using, using_named = parameters.iris(params, "using-graph-uri"), parameters.iris(params, "using-named-graph-uri")
     if (using or using_named) and sparql_text.declares_dataset(text):
         raise HttpError(400, "the request gives using-graph-uri/using-named-graph-uri and the update has USING or WITH")
+    _refuse_too_many_openings(text)
     if sparql_text.max_nesting(text) > settings.max_nesting:
         raise HttpError(400, f"the update nests deeper than {settings.max_nesting}")
     for source in sparql_text.load_sources(text):
@@ -155,7 +166,8 @@ def update() -> Response:
     text = sparql_text.with_using(text, using, using_named)
     started = time.perf_counter()
     try:
-        writable_store().update(text, prefixes=base_prefixes(settings.base), base_iri=request.base_url)
+        store, base_iri = writable_store(), request.base_url
+        on_deep_stack(lambda: store.update(text, prefixes=base_prefixes(settings.base), base_iri=base_iri))
     except QueryError as error:
         raise HttpError(400, f"update error: {error}") from error
     except StoreError as error:
