@@ -49,14 +49,19 @@ def on_deep_stack(work: Callable[[], T]) -> T:
         except BaseException as error:  # handed back to the caller
             outcome.set_exception(error)
 
+    start_deep_thread(run, "update", daemon=False).join()
+    return outcome.result()
+
+
+def start_deep_thread(target: Callable[[], None], name: str, *, daemon: bool) -> threading.Thread:
+    """Start a thread with ``QUERY_STACK_BYTES`` of stack (the size applies to threads started while set)."""
     previous = threading.stack_size(QUERY_STACK_BYTES)
     try:
-        thread = threading.Thread(target=run, name="update")
+        thread = threading.Thread(target=target, name=name, daemon=daemon)
         thread.start()
     finally:
         threading.stack_size(previous)
-    thread.join()
-    return outcome.result()
+    return thread
 
 
 class QueryTimeout(DprkKgError):
@@ -99,11 +104,7 @@ class Executor:
         self.base = base
         self._store: Store | None = None
         self._jobs: queue.SimpleQueue[tuple[Job, Future[tuple[str, bytes]]] | None] = queue.SimpleQueue()
-        previous = threading.stack_size(QUERY_STACK_BYTES)  # applies to threads started from now on
-        try:
-            threading.Thread(target=self._serve, name="query", daemon=True).start()
-        finally:
-            threading.stack_size(previous)
+        start_deep_thread(self._serve, "query", daemon=True)
         self.stuck = False  # a query outlived its limit: this process must not serve another
 
     def store(self) -> Store:
