@@ -5,7 +5,6 @@ every part of the system sees the same values, and the README's table is checked
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -183,18 +182,10 @@ class Config:
                     values[setting.field] = setting.parse(str(value))
                 except ValueError as error:
                     raise ConfigError(f"--{setting.field.replace('_', '-')} {value!r}: {error}") from error
-            elif environ.get(setting.variable, "") != "":
-                try:
-                    values[setting.field] = setting.parse(environ[setting.variable])
-                except ValueError as error:
-                    raise ConfigError(f"{setting.variable}={environ[setting.variable]!r}: {error}") from error
             else:
-                values[setting.field] = setting.default()
+                values[setting.field] = _from_environment(setting, environ)
         values["write_token"] = _write_token(values["write_token"], values["write_token_file"])
         return cls(**values)
-
-    def replace(self, **changes: Any) -> Config:
-        return dataclasses.replace(self, **changes)
 
     @property
     def iris(self) -> Iris:
@@ -208,8 +199,11 @@ class Config:
 def from_environment(name: str) -> Any:
     """One setting from the environment alone (or its default), for code that runs without a ``Config``
     at hand — such as a build worker finding the ontology."""
-    setting = next(s for s in SETTINGS if s.field == name)
-    value = os.environ.get(setting.variable, "")
+    return _from_environment(next(s for s in SETTINGS if s.field == name), os.environ)
+
+
+def _from_environment(setting: Setting, environ: Mapping[str, str]) -> Any:
+    value = environ.get(setting.variable, "")
     if value == "":
         return setting.default()
     try:

@@ -40,7 +40,7 @@ def sparql() -> Response:
         if not queries:
             if params.getlist("update"):
                 raise HttpError(400, "updates are sent by POST to /update, not to /sparql")
-            return _describe_or_page()
+            return _describe_or_page(params)
     else:
         if request.mimetype == SPARQL_UPDATE:
             raise HttpError(400, "updates are sent by POST to /update, not to /sparql")
@@ -216,14 +216,14 @@ def _posted(direct_type: str, field: str) -> tuple[list[str], MultiDict[str, str
     raise HttpError(415, f"unsupported Content-Type {mimetype}; use {FORM} or {direct_type}")
 
 
-def _describe_or_page() -> Response:
+def _describe_or_page(params: MultiDict[str, str]) -> Response:
     if negotiation.prefers_html(request.headers.get("Accept")):
         return Response(render_template("query.html", examples=examples()), mimetype="text/html")
     try:
         chosen = negotiation.choose(
             "graph",
             request.headers.get("Accept"),
-            parameters.decode(request.query_string, "query string").get("format"),
+            params.get("format"),
         )
     except (negotiation.NotAcceptable, negotiation.UnknownFormat) as error:
         raise HttpError(406, str(error)) from error
