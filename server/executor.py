@@ -31,7 +31,7 @@ from dprk_kg.store.base import Dataset
 # Measured with pyoxigraph 0.5.13: it needs 2.5–5 KB of stack per nested group (8 MB, the default, crashed
 # near 2,500); 1 GiB carried 50,000 nested parentheses and 100,000 nested groups. It is address space:
 # only the pages a deep query touches become memory. The endpoint refuses texts with more than
-# sparql_text.MAX_OPENINGS openings, so no nesting it accepts can overflow this stack.
+# dprk_kg.sparql.parser.MAX_OPENINGS openings, so no nesting it accepts can overflow this stack.
 QUERY_STACK_BYTES = 1 << 30
 
 

@@ -1,8 +1,10 @@
 """The SPARQL 1.1 Protocol: queries on /sparql, updates on /update.
 
-Queries are checked before they reach the engine (nesting depth, SERVICE allow-list, the query form
-for content negotiation) and run on the worker's query thread. Updates need the operator's bearer
-token and run as one copy-on-write transaction on the store.
+Every check on a query or update — its form (for content negotiation), the services it calls, the
+sources it loads, how deep it nests, the dataset it names — is made on the reading of the endpoint's
+SPARQL parser (``dprk_kg.sparql``), whose grammar and escapes are the engine's. Queries run on the
+worker's query thread; updates need the operator's bearer token and run as one copy-on-write
+transaction on the store.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import time
 from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from dprk_kg import sparql_text
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.server import negotiation, parameters
 from dprk_kg.server.errors import HttpError
@@ -21,6 +22,8 @@ from dprk_kg.server.examples import examples
 from dprk_kg.server.executor import Answer, QueryJob, QueryTimeout, on_deep_stack
 from dprk_kg.server.runtime import config, executor, writable_store
 from dprk_kg.server.service_description import service_description
+from dprk_kg.sparql.parser import MAX_OPENINGS, TooDeep, openings
+from dprk_kg.sparql.reading import Target, UpdateReading, is_update, read_query, read_update
 from dprk_kg.store import ResultKind
 from dprk_kg.store.base import Dataset
 from dprk_kg.vocabulary import base_prefixes
@@ -64,23 +67,18 @@ def run_query(
     settings = config()
     if not text.strip():
         raise HttpError(400, "the query is empty")
+    prefixes = base_prefixes(settings.base)
     _refuse_too_many_openings(text)
-    depth = sparql_text.max_nesting(text)
-    if depth > settings.max_nesting:
-        raise HttpError(
-            400, f"the query nests groups {depth} deep; this endpoint accepts at most {settings.max_nesting}"
-        )
-    form = sparql_text.form(text)
-    if form == "UPDATE":
-        raise HttpError(400, "this is an update; send it by POST to /update")
-    for target in sparql_text.service_targets(text):
-        if target not in {f"<{s}>" for s in settings.allowed_services}:
-            raise HttpError(
-                403,
-                f"federated query (SERVICE {target}) is not allowed on this endpoint; the operator can allow "
-                "endpoints with DPRK_KG_ALLOWED_SERVICES",
-            )
-    kind = ResultKind.of_form(form) or ResultKind.SOLUTIONS
+    try:
+        reading = read_query(text, prefixes=prefixes, max_depth=settings.max_nesting)
+    except TooDeep as error:
+        raise HttpError(400, f"{error}, the most this endpoint accepts (DPRK_KG_MAX_NESTING)") from error
+    except QueryError as error:
+        if is_update(text, prefixes=prefixes):
+            raise HttpError(400, "this is an update; send it by POST to /update") from error
+        raise HttpError(400, f"query error: {error}") from error
+    _refuse_unlisted(reading.services, settings.allowed_services, "federated query (SERVICE {})", "ALLOWED_SERVICES")
+    kind = ResultKind.of_form(reading.form)
     try:
         chosen = negotiation.choose(kind, request.headers.get("Accept"), format_parameter)
     except negotiation.UnknownFormat as error:
@@ -92,12 +90,12 @@ def run_query(
             text,
             chosen,
             dataset=Dataset(tuple(default_graphs), tuple(named_graphs)) if default_graphs or named_graphs else None,
-            prefixes=base_prefixes(settings.base),
+            prefixes=prefixes,
             base_iri=request.base_url,
         )
     )
     g.query_ms = round(answer.engine_ms, 2)
-    g.query_form = form
+    g.query_form = reading.form
     response = Response(answer.body, mimetype=chosen.media_type)
     if chosen.media_type.startswith("text/"):
         response.mimetype_params["charset"] = "utf-8"
@@ -121,12 +119,23 @@ def execute(job: QueryJob) -> Answer:
 
 
 def _refuse_too_many_openings(text: str) -> None:
-    if (count := sparql_text.openings(text)) > sparql_text.MAX_OPENINGS:
+    if (count := openings(text)) > MAX_OPENINGS:
         raise HttpError(
             400,
             f"the text opens {count:,} brackets (or escapes); this endpoint accepts at most "
-            f"{sparql_text.MAX_OPENINGS:,}, so that no nesting can exhaust the engine's stack",
+            f"{MAX_OPENINGS:,}, so that no nesting can exhaust the engine's stack",
         )
+
+
+def _refuse_unlisted(targets: tuple[Target, ...], allowed: tuple[str, ...], what: str, setting: str) -> None:
+    """403 for a SERVICE or LOAD whose IRI, as the engine will read it, the operator did not list."""
+    for target in targets:
+        if target.iri is None or target.iri not in allowed:
+            raise HttpError(
+                403,
+                f"{what.format(target.written)} is not allowed on this endpoint; the operator can allow "
+                f"IRIs with DPRK_KG_{setting} (a variable, a relative IRI or one with ./.. segments never is)",
+            )
 
 
 def _store_failure(error: StoreError, what: str) -> HttpError:
@@ -153,17 +162,16 @@ def update() -> Response:
         raise HttpError(400, f"give exactly one update (the request has {len(updates)})")
     text = updates[0]
     using, using_named = parameters.iris(params, "using-graph-uri"), parameters.iris(params, "using-named-graph-uri")
-    if (using or using_named) and sparql_text.declares_dataset(text):
-        raise HttpError(400, "the request gives using-graph-uri/using-named-graph-uri and the update has USING or WITH")
-    _refuse_too_many_openings(text)
-    if sparql_text.max_nesting(text) > settings.max_nesting:
-        raise HttpError(400, f"the update nests deeper than {settings.max_nesting}")
-    for source in sparql_text.load_sources(text):
-        if source not in {f"<{s}>" for s in settings.allowed_loads}:
+    reading = _read_update(text)
+    if using or using_named:
+        if reading.declares_dataset:
             raise HttpError(
-                403, f"LOAD {source} is not allowed; the operator can allow sources with DPRK_KG_ALLOWED_LOADS"
+                400, "the request gives using-graph-uri/using-named-graph-uri and the update has USING or WITH"
             )
-    text = sparql_text.with_using(text, using, using_named)
+        text = reading.with_dataset(text, using, using_named)
+        reading = _read_update(text)  # what runs is what is checked
+    _refuse_unlisted(reading.services, settings.allowed_services, "federated query (SERVICE {})", "ALLOWED_SERVICES")
+    _refuse_unlisted(reading.loads, settings.allowed_loads, "LOAD {}", "ALLOWED_LOADS")
     started = time.perf_counter()
     try:
         store, base_iri = writable_store(), request.base_url
@@ -175,6 +183,17 @@ def update() -> Response:
     g.query_ms = round((time.perf_counter() - started) * 1000, 2)
     g.query_form = "UPDATE"
     return Response(status=204)
+
+
+def _read_update(text: str) -> UpdateReading:
+    settings = config()
+    _refuse_too_many_openings(text)
+    try:
+        return read_update(text, prefixes=base_prefixes(settings.base), max_depth=settings.max_nesting)
+    except TooDeep as error:
+        raise HttpError(400, f"{error}, the most this endpoint accepts (DPRK_KG_MAX_NESTING)") from error
+    except QueryError as error:
+        raise HttpError(400, f"update error: {error}") from error
 
 
 def authorise_write() -> None:

@@ -109,7 +109,7 @@ class EmbeddedStore(StoreBase):
         """Apply a SPARQL update as one transaction on a new version, keeping the default graph the
         merge of the named graphs; the update must name the graphs it writes."""
         self._check_writable()
-        effects = analyse_update(sparql, prefixes=prefixes, base_iri=base_iri)
+        effects = analyse_update(sparql, prefixes=prefixes)
         repaired = repaired_update(sparql, effects, SCRATCH_GRAPH)
 
         def apply(fresh: Path) -> None:

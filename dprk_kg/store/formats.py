@@ -25,9 +25,9 @@ class ResultKind(enum.StrEnum):
     GRAPH = "graph"
 
     @classmethod
-    def of_form(cls, form: str | None) -> ResultKind | None:
-        """The kind of a query form (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``); None otherwise."""
-        return _KIND_OF_FORM.get((form or "").upper())
+    def of_form(cls, form: str) -> ResultKind:
+        """The kind of a query form (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``)."""
+        return _KIND_OF_FORM[form.upper()]
 
 
 _KIND_OF_FORM = {

@@ -26,9 +26,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from dprk_kg import sparql_text
 from dprk_kg.errors import ConfigError, QueryError, StoreError
-from dprk_kg.sparql_text import without_final_semicolon
+from dprk_kg.sparql.reading import is_update, read_query
 from dprk_kg.store.base import Dataset, Prepare, Progress, QueryOutput, reporting
 from dprk_kg.store.common import BoundedBuffer, StoreBase, not_a_select, ntriples
 from dprk_kg.store.endpoints import FLAVOURS, Endpoints, Flavour, discover, fixed_endpoints
@@ -117,7 +116,7 @@ class RemoteStore(StoreBase):
         base_iri: str | None = None,
         max_bytes: int | None = None,
     ) -> QueryOutput:
-        kind = _kind(sparql)
+        kind = _kind(sparql, prefixes)
         check_fits(kind, result_format)  # QueryError when the format cannot carry this kind of answer
         wire = wire_format(kind, result_format, self.endpoints.flavour)
         data = [("query", _with_prologue(sparql, prefixes, base_iri))]
@@ -212,11 +211,11 @@ class RemoteStore(StoreBase):
     def update(self, sparql: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
         """One request: the update and the repair of the default-graph merge (see merge.py)."""
         self._check_writable()
-        effects = analyse_update(sparql, prefixes=prefixes, base_iri=base_iri)
+        effects = analyse_update(sparql, prefixes=prefixes)
         if self.endpoints.merges_into_default:
             sparql = repaired_update(sparql, effects, SCRATCH_GRAPH)
         elif effects.graphs is None:  # the reserved graph may have been written through a variable
-            sparql = f"{without_final_semicolon(sparql)}\n;\nDROP SILENT GRAPH <{SCRATCH_GRAPH}>"
+            sparql = effects.then(sparql, f"DROP SILENT GRAPH <{SCRATCH_GRAPH}>")
         self._update(_with_prologue(sparql, prefixes, base_iri))
 
     def replace_dataset(self, nquads: Path, prepare: Prepare | None = None, progress: Progress | None = None) -> None:
@@ -279,23 +278,25 @@ class _RemoteSession:
         return self._store.select(sparql)
 
 
-def _kind(sparql: str) -> ResultKind:
-    """The kind of answer a query gives, from its form (the same reading of the text the endpoint
-    uses to negotiate formats); an update is refused here, since some stores (Virtuoso) would run one
-    sent to their query endpoint."""
-    form = sparql_text.form(sparql)
-    if form == "UPDATE":
-        raise QueryError("this is an update, not a query")
-    kind = ResultKind.of_form(form)
-    if kind is None:
-        raise QueryError("this is not a SPARQL query: it has no SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return kind
+def _kind(sparql: str, prefixes: dict[str, str] | None) -> ResultKind:
+    """The kind of answer a query gives, from its form (the endpoint's own reading of the text); an
+    update is refused here, since some stores (Virtuoso) would run one sent to their query endpoint."""
+    try:
+        form = read_query(sparql, prefixes=prefixes).form
+    except QueryError:
+        if is_update(sparql, prefixes=prefixes):
+            raise QueryError("this is an update, not a query") from None
+        raise
+    return ResultKind.of_form(form)
 
 
 def _with_prologue(sparql: str, prefixes: dict[str, str] | None, base_iri: str | None) -> str:
     """The well-known prefixes (and base) written into the text: a remote store has no such table."""
-    lines = [f"BASE <{base_iri}>"] if base_iri else []
-    lines += [f"PREFIX {name}: <{namespace}>" for name, namespace in (prefixes or {}).items()]
+    try:
+        lines = [f"BASE {ox.NamedNode(base_iri)}"] if base_iri else []
+        lines += [f"PREFIX {name}: {ox.NamedNode(namespace)}" for name, namespace in (prefixes or {}).items()]
+    except ValueError as error:  # the base comes from the request's Host: never pasted unchecked
+        raise QueryError(f"not an IRI: {error}") from error
     return "\n".join([*lines, sparql]) if lines else sparql
 
 

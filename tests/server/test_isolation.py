@@ -5,8 +5,6 @@ the workers have no network (``server/isolation.py``), whatever the text checks 
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -14,37 +12,7 @@ import pytest
 import requests
 
 from tests.server.conftest import Server
-
-
-class Listener:
-    """A TCP server on 127.0.0.1 that records what it receives and answers like a SPARQL endpoint."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(16)
-        self.port = self.socket.getsockname()[1]
-        self.received: list[bytes] = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"LEAKED"}}]}}'
-        while True:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                return
-            with connection:
-                self.received.append(connection.recv(65536))
-                connection.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                    + f"Content-Length: {len(body)}\r\n\r\n".encode()
-                    + body
-                )
-
-    def close(self) -> None:
-        self.socket.close()
+from tests.server.listener import Listener
 
 
 @pytest.fixture

@@ -239,7 +239,7 @@ def test_malformed_query_gets_the_parser_message_and_position(server: Server) ->
     response = requests.get(f"{server.url}/sparql", params={"query": "SELECT ?x WHERE { ?x ?p }"})
     assert response.status_code == 400
     assert response.headers["Content-Type"].startswith("text/plain")
-    assert "error at 1:" in response.text
+    assert "line 1, column 25:" in response.text
 
 
 def test_missing_query(server: Server) -> None:
@@ -293,7 +293,7 @@ def test_federation_and_load_are_refused(server: Server) -> None:
 def test_deep_nesting_is_refused_before_the_engine(server: Server) -> None:
     query = "SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000
     response = requests.post(f"{server.url}/sparql", data={"query": query}, headers=FORM)
-    assert response.status_code == 400 and "nests groups 3000 deep" in response.text
+    assert response.status_code == 400 and "deeper than 256" in response.text
     assert requests.get(f"{server.url}/healthz").status_code == 200
 
 

@@ -1,0 +1,314 @@
+"""What a query or update will do, read from the parse tree of ``parser.py``: its form, the services
+it calls, the sources it loads, the graphs it writes, where a protocol-given dataset goes.
+
+IRIs are read as the engine reads them: ``\\u`` escapes decoded, prefixed names expanded with the
+prefixes in force where they stand (the ones the endpoint predeclares, then the text's own). An IRI
+the engine would still resolve against a base (a relative one, or one with ``.``/``..`` segments) is
+kept as written and marked inexact: an allow-list never matches it, and a write to such a graph
+makes the default-graph repair a full one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+import pyoxigraph as ox
+from lark import Token, Tree
+
+from dprk_kg.errors import QueryError
+from dprk_kg.sparql.parser import MAX_OPENINGS, SparqlSyntaxError, TooDeep, parse
+
+QUERY_FORMS = {
+    "select_query": "SELECT",
+    "construct_query": "CONSTRUCT",
+    "describe_query": "DESCRIBE",
+    "ask_query": "ASK",
+}
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$|[?#])")
+_VARIABLES = ("VAR1", "VAR2")
+_NAMES = ("PNAME_LN", "PNAME_NS")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A SERVICE or LOAD operand: ``iri`` as the engine will use it, or None when it is a variable or
+    an IRI only the engine's resolution against a base can tell."""
+
+    written: str
+    iri: str | None
+
+
+@dataclass(frozen=True)
+class QueryReading:
+    form: str  # SELECT, CONSTRUCT, DESCRIBE or ASK
+    services: tuple[Target, ...]
+    depth: int
+
+
+@dataclass(frozen=True)
+class UpdateReading:
+    services: tuple[Target, ...]
+    loads: tuple[Target, ...]
+    graphs: frozenset[str] | None  # the named graphs it may change; None when it cannot be told before
+    writes_default: bool  # some operation writes the default graph itself
+    declares_dataset: bool  # USING, USING NAMED or WITH
+    where_positions: tuple[int, ...]  # where each DELETE/INSERT … WHERE's WHERE starts
+    ends_with_separator: bool  # the last operation is followed by ";"
+    depth: int
+
+    def followed_by(self, text: str, more: str) -> str:
+        """The update, then more operations, as one text (a comment at its end is closed)."""
+        return f"{text}\n{more}" if self.ends_with_separator else f"{text}\n;\n{more}"
+
+    def with_dataset(self, text: str, default_graphs: Iterable[str], named_graphs: Iterable[str]) -> str:
+        """The protocol's ``using-graph-uri``/``using-named-graph-uri`` (SPARQL 1.1 Protocol §2.2.3)
+        written before every WHERE of a DELETE/INSERT; the IRIs are serialised by pyoxigraph from
+        validated terms, and the result must be read again before it runs."""
+        clauses = [*(f"USING {ox.NamedNode(g)}" for g in default_graphs)]
+        clauses += [f"USING NAMED {ox.NamedNode(g)}" for g in named_graphs]
+        if not clauses:
+            return text
+        for position in sorted(self.where_positions, reverse=True):
+            text = f"{text[:position]}{' '.join(clauses)} {text[position:]}"
+        return text
+
+
+def read_query(text: str, *, prefixes: Mapping[str, str] | None = None, max_depth: int = MAX_OPENINGS) -> QueryReading:
+    """Read a query; ``SparqlSyntaxError`` (a ``QueryError``) if it is not one the engine runs,
+    ``TooDeep`` if it nests deeper than ``max_depth``."""
+    return _within(_query(text, _key(prefixes)), max_depth)
+
+
+def read_update(
+    text: str, *, prefixes: Mapping[str, str] | None = None, max_depth: int = MAX_OPENINGS
+) -> UpdateReading:
+    """Read an update; ``SparqlSyntaxError`` (a ``QueryError``) if it is not one the engine runs,
+    ``TooDeep`` if it nests deeper than ``max_depth``."""
+    return _within(_update(text, _key(prefixes)), max_depth)
+
+
+def is_update(text: str, *, prefixes: Mapping[str, str] | None = None) -> bool:
+    """Whether the text is an update (to tell one sent as a query so)."""
+    try:
+        read_update(text, prefixes=prefixes)
+    except QueryError:
+        return False
+    return True
+
+
+_Reading = TypeVar("_Reading", QueryReading, UpdateReading)
+
+
+def _within(reading: _Reading, max_depth: int) -> _Reading:
+    if reading.depth > max_depth:
+        raise TooDeep(max_depth)
+    return reading
+
+
+def _key(prefixes: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((prefixes or {}).items()))
+
+
+# The endpoint reads a text, then the store reads it again (to repair the default graph, to know a
+# result's kind): the last few readings are kept. Bounded by count, since a key holds the text.
+@lru_cache(maxsize=16)
+def _query(text: str, prefixes: tuple[tuple[str, str], ...]) -> QueryReading:
+    parsed = parse(text, "query_unit")
+    tree = parsed.tree
+    names = _Names(dict(prefixes))
+    prologue, *body = (_tree(c) for c in tree.children)
+    names.declare(prologue)
+    for part in body:
+        names.check(part)
+    return QueryReading(QUERY_FORMS[body[0].data], tuple(_services(tree, names)), parsed.depth)
+
+
+@lru_cache(maxsize=4)
+def _update(text: str, prefixes: tuple[tuple[str, str], ...]) -> UpdateReading:
+    parsed = parse(text, "update_unit")
+    tree = parsed.tree
+    names = _Names(dict(prefixes))
+    effects = _Effects()
+    services: list[Target] = []
+    for child in tree.children:
+        if isinstance(child, Token):
+            continue
+        if child.data == "prologue":
+            names.declare(child)
+            continue
+        names.check(child)
+        services += _services(child, names)
+        effects.add(child, names)
+    last = tree.children[-2] if len(tree.children) > 1 else None
+    return UpdateReading(
+        services=tuple(services),
+        loads=tuple(effects.loads),
+        graphs=None if effects.unknown else frozenset(effects.graphs),
+        writes_default=effects.writes_default,
+        declares_dataset=effects.declares_dataset,
+        where_positions=tuple(effects.where_positions),
+        ends_with_separator=isinstance(last, Token) and last.type == "SEMICOLON",
+        depth=parsed.depth,
+    )
+
+
+class _Names:
+    """The prefixes in force at a point of the text, and how the engine turns a name into an IRI."""
+
+    def __init__(self, prefixes: Mapping[str, str] | None) -> None:
+        self.namespaces: dict[str, tuple[str, bool]] = {n: (iri, _exact(iri)) for n, iri in (prefixes or {}).items()}
+
+    def declare(self, prologue: Tree[Token]) -> None:
+        for declaration in prologue.children:
+            if isinstance(declaration, Tree) and declaration.data == "prefix_decl":
+                name, iri = declaration.children
+                value = _unescaped(str(iri)[1:-1])
+                self.namespaces[str(name)[:-1]] = (value, _exact(value))
+
+    def check(self, tree: Tree[Token]) -> None:
+        """Refuse a prefixed name whose prefix is not declared (the engine would not run the text)."""
+        for node in tree.iter_subtrees_topdown():  # iterative: a tree may be thousands deep
+            for token in node.children:
+                if isinstance(token, Token) and token.type in _NAMES:
+                    self.iri(token)
+
+    def target(self, node: Token | Tree[Token]) -> Target:
+        token = _token(node)
+        written = str(token)
+        if token.type in _VARIABLES:
+            return Target(written, None)
+        value, exact = self.iri(token)
+        return Target(written, value if exact else None)
+
+    def iri(self, token: Token) -> tuple[str, bool]:
+        """The IRI a token names, and whether the engine will use it exactly so."""
+        if token.type == "IRIREF":
+            value = _unescaped(str(token)[1:-1])
+            return value, _exact(value)
+        prefix, _, local = str(token).partition(":")
+        if prefix not in self.namespaces:
+            raise SparqlSyntaxError(f"line {token.line}, column {token.column}: the prefix {prefix}: is not declared")
+        namespace, exact = self.namespaces[prefix]
+        return namespace + local.replace("\\", ""), exact
+
+
+class _Effects:
+    """What the operations of an update write, gathered operation by operation."""
+
+    def __init__(self) -> None:
+        self.graphs: set[str] = set()
+        self.unknown = False
+        self.writes_default = False
+        self.declares_dataset = False
+        self.loads: list[Target] = []
+        self.where_positions: list[int] = []
+
+    def add(self, operation: Tree[Token], names: _Names) -> None:
+        kind, parts = operation.data, operation.children
+        if kind in ("insert_data", "delete_data", "delete_where"):
+            self._quads(_tree(parts[0]).children[0], names, into=None)
+        elif kind == "modify":
+            self._modify(operation, names)
+        elif kind in ("clear", "drop"):
+            target = _tree(parts[-1]).children[0]
+            if isinstance(target, Tree):  # GRAPH <iri>
+                self._graph(target.children[1], names)
+            elif target.type == "DEFAULT":
+                self.writes_default = True
+            else:  # NAMED, ALL
+                self.unknown = True
+        elif kind in ("add", "move", "copy"):
+            source, target = (_tree(p) for p in parts if isinstance(p, Tree))
+            if _is_default(target):
+                self.writes_default = True
+            else:
+                self._graph(target.children[-1], names)
+            if kind == "move" and not _is_default(source):
+                self._graph(source.children[-1], names)
+        elif kind == "load":
+            trees = [p for p in parts if isinstance(p, Tree) and p.data == "graph_ref"]
+            self.loads.append(names.target(next(p for p in parts if not _is_keyword(p, "SILENT"))))
+            if trees:
+                self._graph(trees[0].children[1], names)
+            else:
+                self.writes_default = True
+
+    def _modify(self, operation: Tree[Token], names: _Names) -> None:
+        into = None
+        for part in operation.children:
+            if isinstance(part, Token):
+                if part.type == "WHERE":
+                    self.where_positions.append(_start(part))
+                continue
+            if part.data in ("with_clause", "using_clause"):
+                self.declares_dataset = True
+                if part.data == "with_clause":
+                    into = part.children[0]
+            elif part.data in ("delete_clause", "insert_clause"):
+                self._quads(_tree(_tree(part.children[0]).children[0]), names, into=into)
+
+    def _quads(self, quads: Tree[Token] | Token, names: _Names, *, into: Tree[Token] | Token | None) -> None:
+        for block in _tree(quads).children:
+            block = _tree(block)
+            if block.data == "triples_template":  # triples outside GRAPH: the WITH graph, else the default
+                if into is None:
+                    self.writes_default = True
+                else:
+                    self._graph(into, names)
+            else:  # GRAPH <g> { … } or GRAPH ?g { … }
+                self._graph(block.children[1], names)
+
+    def _graph(self, node: Token | Tree[Token], names: _Names) -> None:
+        target = names.target(node)
+        if target.iri is None:
+            self.unknown = True
+        else:
+            self.graphs.add(target.iri)
+
+
+def _services(tree: Tree[Token], names: _Names) -> Iterator[Target]:
+    services = (t for t in tree.iter_subtrees_topdown() if t.data == "service_graph_pattern")
+    for service in services:
+        operands = [c for c in service.children if not _is_keyword(c, "SERVICE") and not _is_keyword(c, "SILENT")]
+        yield names.target(operands[0])
+
+
+def _unescaped(text: str) -> str:
+    """The text with its ``\\u``/``\\U`` escapes decoded, as the engine decodes an IRI."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def _exact(iri: str) -> bool:
+    return bool(_SCHEME.match(iri)) and not _DOT_SEGMENT.search(iri.partition(":")[2].lstrip("/"))
+
+
+def _is_default(node: Tree[Token]) -> bool:
+    return _is_keyword(node.children[0], "DEFAULT")
+
+
+def _is_keyword(node: Token | Tree[Token], name: str) -> bool:
+    return isinstance(node, Token) and node.type == name
+
+
+def _tree(node: Token | Tree[Token]) -> Tree[Token]:
+    if not isinstance(node, Tree):
+        raise TypeError(f"expected a tree, found {node!r}")
+    return node
+
+
+def _token(node: Token | Tree[Token]) -> Token:
+    if not isinstance(node, Token):
+        raise TypeError(f"expected a token, found {node.data}")
+    return node
+
+
+def _start(token: Token) -> int:
+    if token.start_pos is None:
+        raise TypeError("the parser gives every token its position")
+    return token.start_pos
