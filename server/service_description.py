@@ -11,9 +11,10 @@ import pyoxigraph as ox
 
 from dprk_kg.server.examples import examples
 from dprk_kg.server.runtime import config
+from dprk_kg.sparql.reading import read_query
 from dprk_kg.store import ResultFormat
 from dprk_kg.store.formats import RDF_FORMATS, serialise
-from dprk_kg.vocabulary import DCTERMS, ENTAILMENT, FORMATS, RDF, RDFS, SCHEMA, SD, SH, VOID
+from dprk_kg.vocabulary import DCTERMS, ENTAILMENT, FORMATS, RDF, RDFS, SCHEMA, SD, SH, VOID, base_prefixes
 
 RESULT_FORMATS = [
     "SPARQL_Results_JSON",
@@ -54,8 +55,12 @@ def service_description(root: str, fmt: ResultFormat) -> bytes:
     add(endpoint, SD.endpoint, endpoint)
     add(endpoint, DCTERMS.title, ox.Literal("dprk-kg SPARQL endpoint", language="en"))
     add(endpoint, SD.supportedLanguage, SD.SPARQL11Query)
-    if settings.writes_enabled:
-        add(endpoint, SD.supportedLanguage, SD.SPARQL11Update)
+    if settings.writes_enabled:  # updates have an endpoint of their own, described as a service of its own
+        updates = ox.NamedNode(f"{root}/update")
+        add(updates, RDF.type, SD.Service)
+        add(updates, SD.endpoint, updates)
+        add(updates, SD.supportedLanguage, SD.SPARQL11Update)
+        add(updates, DCTERMS.title, ox.Literal("dprk-kg SPARQL update endpoint (bearer token)", language="en"))
     for name in RESULT_FORMATS:
         add(endpoint, SD.resultFormat, FORMATS[name])
     for name in INPUT_FORMATS:
@@ -81,13 +86,14 @@ def service_description(root: str, fmt: ResultFormat) -> bytes:
             language="en",
         ),
     )
+    prefixes = base_prefixes(settings.base)
     for example in examples():
         node = ox.NamedNode(f"{root}/sparql#example-{example.name}")
         add(endpoint, SCHEMA.hasPart, node)
         add(node, RDF.type, SH.SPARQLExecutable)
         add(node, RDFS.label, ox.Literal(example.title, language="en"))
         add(node, RDFS.comment, ox.Literal(example.question, language="en"))
-        construct = "CONSTRUCT" in example.sparql
+        construct = read_query(example.sparql, prefixes=prefixes).form == "CONSTRUCT"
         add(node, RDF.type, SH.SPARQLConstructExecutable if construct else SH.SPARQLSelectExecutable)
         add(node, SH.construct if construct else SH.select, ox.Literal(example.sparql))
         add(node, SCHEMA.target, endpoint)

@@ -190,5 +190,10 @@ def test_gsp_bad_bodies(writable_server: Server, content_type: str | None, body:
 
 
 def test_service_description_announces_updates_when_enabled(writable_server: Server) -> None:
+    """On /update, their own endpoint: /sparql answers an update with 400."""
     response = requests.get(f"{writable_server.url}/sparql", headers={"Accept": "text/turtle"})
-    assert "sd:SPARQL11Update" in response.text
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    updates = rdflib.URIRef(f"{writable_server.url}/update")
+    assert set(graph.subjects(sd.supportedLanguage, sd.SPARQL11Update)) == {updates}
+    assert (updates, sd.endpoint, updates) in graph
