@@ -17,7 +17,8 @@ from dprk_kg.config import Config
 from dprk_kg.errors import DprkKgError, QueryError, StoreError
 from dprk_kg.loaders.engines import OWLRL_DOCUMENTS, PYSHACL_LIMIT, Reasoner, ShaclEngine
 from dprk_kg.results import render_table
-from dprk_kg.store import ResultFormat, open_store
+from dprk_kg.sparql.reading import read_query
+from dprk_kg.store import ResultFormat, ResultKind, open_store
 from dprk_kg.vocabulary import base_prefixes
 
 INTERNAL_ERROR = 4
@@ -169,15 +170,12 @@ def _query(args: argparse.Namespace, settings: Config) -> int:
             raise QueryError(f"cannot read {args.file}: {error}") from error
     prefixes = base_prefixes(settings.base)
     store = open_store(settings.store, read_only=True)
-    if args.format == "table":
-        try:
-            output = store.query(sparql, ResultFormat.SPARQL_JSON, prefixes=prefixes)
-        except QueryError as error:
-            if "CONSTRUCT or DESCRIBE" not in str(error):
-                raise
+    if args.format == "table":  # a table of solutions or a boolean; triples are printed as Turtle
+        if ResultKind.of_form(read_query(sparql, prefixes=prefixes).form) is ResultKind.GRAPH:
             output = store.query(sparql, ResultFormat.TURTLE, prefixes=prefixes)
             sys.stdout.write(output.body.decode("utf-8"))
             return 0
+        output = store.query(sparql, ResultFormat.SPARQL_JSON, prefixes=prefixes)
         print(render_table(output.body, prefixes))
         return 0
     output = store.query(sparql, QUERY_FORMATS[args.format], prefixes=prefixes)

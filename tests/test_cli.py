@@ -58,7 +58,7 @@ def test_query_file_and_construct_as_turtle(cli: Callable[..., Ran], built_store
 def test_malformed_query_is_a_clear_error(cli: Callable[..., Ran], built_store: Path) -> None:
     result = cli("query", "--store", str(built_store), "-e", "SELECT ?x WHERE { ?x ?p }")
     assert result.returncode == 2
-    assert result.stderr.startswith("dprk-kg: ") and "error at 1:" in result.stderr
+    assert result.stderr.startswith("dprk-kg: ") and "line 1, column 25:" in result.stderr
 
 
 def test_missing_store_is_a_store_error(cli: Callable[..., Ran], tmp_path: Path) -> None:
