@@ -67,6 +67,9 @@ def document_quads(document: Document, iris: Iris, source_files: dict[str, str])
         yield quad(DKG.dateNote, text(document.date_note.strip()))
     if document.note:
         yield quad(DKG.curatorNote, text(document.note.strip()))
+    if document.url:
+        yield quad(SCHEMA.url, iri(document.url))
+        yield quad(DKG.checkedAgainst, text(f"url: {document.url_checked}", None))
     for source in source_files.values():
         yield quad(DCTERMS.source, iri(source))
 

@@ -19,7 +19,19 @@ from dprk_kg.loaders.sources.literals import is_valid
 from dprk_kg.loaders.sources.yaml_source import check_keys, read_yaml, require_mapping
 from dprk_kg.vocabulary import XSD
 
-META_FIELDS = {"title", "type", "publisher", "authors", "language", "dateline", "issued", "date_note", "note"}
+META_FIELDS = {
+    "title",
+    "type",
+    "publisher",
+    "authors",
+    "language",
+    "dateline",
+    "issued",
+    "date_note",
+    "note",
+    "url",
+    "url_checked",
+}
 META_REQUIRED = {"title", "type", "publisher", "language"}
 DOCUMENT_TYPES = {"schema:NewsArticle"}
 ISSUED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -56,6 +68,8 @@ class Document:
     issued: str | None
     date_note: str | None
     note: str | None
+    url: str | None  # where the document was published
+    url_checked: str | None  # where that address was verified to carry this text
     meta_line: dict[str, int]
 
     @property
@@ -136,9 +150,14 @@ def read_document(files: DocumentFiles) -> Document:
     language = meta["language"]
     if not isinstance(language, str) or not LANGUAGE.match(language):
         raise InputError(path, meta.line_of("language"), f"language: {language!r} is not a BCP 47 tag")
-    for key in ("title", "dateline", "date_note", "note"):
+    for key in ("title", "dateline", "date_note", "note", "url", "url_checked"):
         if meta.get(key) is not None and not isinstance(meta[key], str):
             raise InputError(path, meta.line_of(key), f"{key} must be text")
+    url = meta.get("url")
+    if url is not None:
+        _check_address(url, path, meta.line_of("url"))
+        if not meta.get("url_checked"):
+            raise InputError(path, meta.line_of("url"), "url needs url_checked: where the address was verified")
     return Document(
         files=files,
         text=text,
@@ -151,5 +170,17 @@ def read_document(files: DocumentFiles) -> Document:
         issued=issued,
         date_note=meta.get("date_note"),
         note=meta.get("note"),
+        url=url,
+        url_checked=meta.get("url_checked"),
         meta_line=dict(meta.value_lines),
     )
+
+
+def _check_address(url: str, path: Path, line: int | None) -> None:
+    """A publication address is an absolute http(s) IRI, as pyoxigraph reads one."""
+    try:
+        ox.NamedNode(url)
+    except ValueError as error:
+        raise InputError(path, line, f"url: {url!r} is not an IRI: {error}") from error
+    if not url.startswith(("http://", "https://")):
+        raise InputError(path, line, f"url: {url!r} is not an http or https address")

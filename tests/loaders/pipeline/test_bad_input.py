@@ -184,6 +184,23 @@ CASES = [
         "is not a valid YYYY, YYYY-MM or YYYY-MM-DD date",
     ),
     (
+        "publication address that is not a web address",
+        f"{DOC0}.meta.yaml",
+        "url: https://www.nkinsider.org/",
+        "url: javascript://www.nkinsider.org/",
+        "url: javascript:",
+        "is not an http or https address",
+    ),
+    (
+        "publication address without where it was checked",
+        f"{DOC0}.meta.yaml",
+        "url_checked: >-\n  stored public copy of that address (search tool, pages corpus, 2026-11): "
+        "the same headline and\n  opening paragraphs as this text; no date in the stored copy\n",
+        "",
+        "url: https://",
+        "url needs url_checked",
+    ),
+    (
         "registry QID without its source",
         "entities.yaml",
         "    wikidata: Q148\n    checked:\n      wikidata: dr5hn/countries-states-cities-database "
