@@ -70,6 +70,11 @@ class Iris:
         return self.graph("inferred")
 
     @property
+    def non_factual_inferred_graph(self) -> str:
+        """The entailments that rest on at least one non-factual claim: outside the default graph."""
+        return self.graph("inferred-non-factual")
+
+    @property
     def build_graph(self) -> str:
         return self.graph("build")
 

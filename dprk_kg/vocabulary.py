@@ -82,6 +82,7 @@ DKG = Namespace(
         {
             # provenance model
             "Claim",
+            "NonFactual",
             "DataSource",
             "SourceDocument",
             "LoadActivity",

@@ -61,10 +61,16 @@ class UpdateReading:
     where_positions: tuple[int, ...]  # where each DELETE/INSERT … WHERE's WHERE starts
     ends_with_separator: bool  # the last operation is followed by ";"
     depth: int
+    body_start: int  # where the prologue ends: operations put before the update's go there
 
     def followed_by(self, text: str, more: str) -> str:
         """The update, then more operations, as one text (a comment at its end is closed)."""
         return f"{text}\n{more}" if self.ends_with_separator else f"{text}\n;\n{more}"
+
+    def preceded_by(self, text: str, more: str) -> str:
+        """More operations, then the update's, as one text: after its prologue, which the engine takes
+        only at the start (the operations added must use full IRIs)."""
+        return f"{text[: self.body_start]}\n{more} ;\n{text[self.body_start :]}"
 
     def with_dataset(self, text: str, default_graphs: Iterable[str], named_graphs: Iterable[str]) -> str:
         """The protocol's ``using-graph-uri``/``using-named-graph-uri`` (SPARQL 1.1 Protocol §2.2.3)
@@ -145,7 +151,7 @@ def _update(text: str, prefixes: tuple[tuple[str, str], ...]) -> UpdateReading:
         names.check(child)
         services += _services(child, names)
         effects.add(child, names)
-    last = tree.children[-2] if len(tree.children) > 1 else None
+    last = tree.children[-1] if len(tree.children) > 1 else None
     return UpdateReading(
         services=tuple(services),
         loads=tuple(effects.loads),
@@ -155,6 +161,7 @@ def _update(text: str, prefixes: tuple[tuple[str, str], ...]) -> UpdateReading:
         where_positions=tuple(effects.where_positions),
         ends_with_separator=isinstance(last, Token) and last.type == "SEMICOLON",
         depth=parsed.depth,
+        body_start=_end(_tree(tree.children[0])),
     )
 
 
@@ -277,6 +284,13 @@ def _services(tree: Tree[Token], names: _Names) -> Iterator[Target]:
     for service in services:
         operands = [c for c in service.children if not _is_keyword(c, "SERVICE") and not _is_keyword(c, "SILENT")]
         yield names.target(operands[0])
+
+
+def _end(prologue: Tree[Token]) -> int:
+    """Where the prologue's last declaration ends (0 when it has none): each declaration ends with a
+    token the tree keeps (an IRI, or the VERSION string)."""
+    tokens = [t for declaration in prologue.children for t in _tree(declaration).children if isinstance(t, Token)]
+    return tokens[-1].end_pos or 0 if tokens else 0
 
 
 def _unescaped(text: str) -> str:

@@ -1,9 +1,12 @@
-"""Keeping the default graph equal to the RDF merge of the named graphs across writes.
+"""Keeping the default graph equal to the RDF merge of the factual named graphs across writes.
 
-Every triple lives in a named graph (a claim, provenance, the registry …); the default graph is their
-merge, so a fact stated twice counts once. A write therefore names its graphs: an update that would
-write the default graph directly is refused, and after each write the merge is repaired, for just the
-graphs the write touched when they are known, else in full.
+Every triple lives in a named graph (a claim, provenance, the registry …); the default graph is the
+merge of those not typed ``dkg:NonFactual`` (the claims of a curator's inference, an opinion, or what
+the text calls uncertain, possible, planned …, and the entailments resting on them), so a fact stated
+twice counts once and a guess never reads as a fact. A write therefore names its graphs: an update
+that would write the default graph directly is refused, and after each write the merge is repaired,
+for just the graphs the write touched when they are known, else in full. Typing a graph
+``dkg:NonFactual`` (or removing the type) takes effect at the next full repair or build.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import pyoxigraph as ox
 
 from dprk_kg.errors import QueryError
 from dprk_kg.sparql.reading import UpdateReading, read_update
+from dprk_kg.vocabulary import DKG
 
 DEFAULT_GRAPH_IS_DERIVED = (
     "this update writes the default graph, which here is the merge of all named graphs and cannot be "
@@ -21,9 +25,12 @@ DEFAULT_GRAPH_IS_DERIVED = (
 )
 
 SCRATCH_GRAPH = "urn:dprk-kg:scratch:merge-repair"  # holds touched graphs' old content during one update
-FULL_REPAIR = """
-DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;
-INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }
+NON_FACTUAL = str(DKG.NonFactual)
+FULL_REPAIR = f"""
+DELETE {{ ?s ?p ?o }} WHERE {{
+  ?s ?p ?o FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?g a {NON_FACTUAL} }} }} }} ;
+INSERT {{ ?s ?p ?o }} WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?g a {NON_FACTUAL} }} FILTER NOT EXISTS {{ ?s ?p ?o }} }}
 """
 
 
@@ -71,9 +78,10 @@ def repaired_update(sparql: str, effects: UpdateEffects, scratch: str) -> str:
     snapshot = " ;\n".join(f"ADD SILENT {ox.NamedNode(g)} TO <{scratch}>" for g in sorted(effects.graphs))
     repair = (
         f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{scratch}>) }} }} ;\n"
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{scratch}>) "
+        f"FILTER NOT EXISTS {{ ?g a {NON_FACTUAL} }} }} }} ;\n"
         f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {touched} }} GRAPH ?g {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ ?s ?p ?o }} }} ;\n"
+        f"FILTER NOT EXISTS {{ ?g a {NON_FACTUAL} }} FILTER NOT EXISTS {{ ?s ?p ?o }} }} ;\n"
         f"CLEAR SILENT GRAPH <{scratch}> ;\nDROP SILENT GRAPH <{scratch}>"
     )
-    return f"DROP SILENT GRAPH <{scratch}> ;\n{snapshot} ;\n" + effects.then(sparql, repair)
+    return effects.then(effects.reading.preceded_by(sparql, f"DROP SILENT GRAPH <{scratch}> ;\n{snapshot}"), repair)

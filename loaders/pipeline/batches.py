@@ -12,7 +12,7 @@ compiled rules and registry from their start, so a batch costs only its own docu
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from dprk_kg.loaders.sources.documents import DocumentFiles
 from dprk_kg.loaders.sources.inputs import Inputs, read_inputs
 from dprk_kg.loaders.sources.quotes import shorten
 from dprk_kg.loaders.sources.registry import Registry
+from dprk_kg.vocabulary import DKG, RDF
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,10 @@ class BatchResult:
     asserted_triples: int  # in claim graphs
     provenance_triples: int  # in provenance graphs
     graphs: int  # named graphs the documents fill: their claim graphs and provenance graphs
-    nquads: bytes  # named-graph quads, then the same triples in the default graph; so too the inferences
+    nquads: bytes  # named-graph quads, then the factual ones' triples in the default graph; so too the inferences
     labels: tuple[Label, ...]
     transitive: bytes = b""  # N-Triples: links of transitive properties, asserted or inferred (rules only)
+    transitive_factual: bytes = b""  # the same, from the factual claims alone
 
 
 class Worker:
@@ -67,16 +69,20 @@ class Worker:
         store = self.gate.working_store(self.with_context(quads))
         origins = {**self.registry_origins, **claim_origins(loaded, iris)}
         self.gate.check(store, batch=", ".join(d.document.id for d in loaded), origins=origins)
-        nquads = with_default_graph(quads)
-        transitive = b""
+        hidden = non_factual_graphs(quads)
+        nquads = with_default_graph(quads, hidden)
+        transitive = transitive_factual = b""
         if self.reasoner is not None:
-            graph = ox.NamedNode(iris.inferred_graph)
-            nquads += with_default_graph(
-                [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.reasoner.infer(store)]
+            factual_store = (
+                self.gate.working_store(self.with_context([q for q in quads if q.graph_name not in hidden]))
+                if hidden
+                else store
             )
-            links = io.BytesIO()
-            ox.serialize(self.reasoner.transitive_links(store), links, format=ox.RdfFormat.N_TRIPLES)
-            transitive = links.getvalue()
+            factual = self.reasoner.infer(factual_store)
+            every = self.reasoner.infer(store) if hidden else factual
+            nquads += entailment_nquads(factual, every, {q.triple for q in quads}, iris)
+            transitive = _ntriples(self.reasoner.transitive_links(store))
+            transitive_factual = _ntriples(self.reasoner.transitive_links(factual_store)) if hidden else transitive
         claim_graphs = {ox.NamedNode(iris.claim(d.document.id, c.id)) for d in loaded for c in d.claims.claims}
         asserted = sum(1 for q in quads if q.graph_name in claim_graphs)
         return BatchResult(
@@ -88,6 +94,7 @@ class Worker:
             nquads=nquads,
             labels=labels,
             transitive=transitive,
+            transitive_factual=transitive_factual,
         )
 
     def with_context(self, quads: Sequence[ox.Quad]) -> list[ox.Triple]:
@@ -115,11 +122,41 @@ def load_batch(files: Sequence[DocumentFiles]) -> BatchResult:
     return _worker.load(files)
 
 
-def with_default_graph(quads: Sequence[ox.Quad]) -> bytes:
-    """N-Quads of the quads, then of their triples in the default graph (the merge)."""
+def with_default_graph(quads: Sequence[ox.Quad], hidden: Collection[ox.NamedNode] = ()) -> bytes:
+    """N-Quads of the quads, then of their triples in the default graph (the merge), except the
+    triples of the ``hidden`` graphs: those of non-factual claims, which the default graph never holds."""
     out = io.BytesIO()
     ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
-    ox.serialize((ox.Quad(q.subject, q.predicate, q.object) for q in quads), out, format=ox.RdfFormat.N_QUADS)
+    merged = (ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.graph_name not in hidden)
+    ox.serialize(merged, out, format=ox.RdfFormat.N_QUADS)
+    return out.getvalue()
+
+
+def non_factual_graphs(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
+    """The graphs the quads' provenance types dkg:NonFactual (the claims the default graph leaves out)."""
+    return {
+        q.subject
+        for q in quads
+        if q.predicate == RDF.type and q.object == DKG.NonFactual and isinstance(q.subject, ox.NamedNode)
+    }
+
+
+def entailment_nquads(
+    factual: Sequence[ox.Triple], every: Iterable[ox.Triple], asserted: Collection[ox.Triple], iris: Iris
+) -> bytes:
+    """The entailments of the factual claims, in the inferred graph and the default graph; those that
+    need a non-factual claim as well, in the non-factual inferred graph only (less what is asserted)."""
+    known = set(factual)
+    inferred, resting = ox.NamedNode(iris.inferred_graph), ox.NamedNode(iris.non_factual_inferred_graph)
+    beyond = [ox.Quad(t.subject, t.predicate, t.object, resting) for t in every if t not in known and t not in asserted]
+    return with_default_graph([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in factual]) + (
+        with_default_graph(beyond, hidden={resting})
+    )
+
+
+def _ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    out = io.BytesIO()
+    ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
     return out.getvalue()
 
 

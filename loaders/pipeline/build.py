@@ -40,7 +40,9 @@ from dprk_kg.loaders.gate.working_store import working_store
 from dprk_kg.loaders.pipeline.batches import (
     BatchResult,
     Worker,
+    entailment_nquads,
     load_batch,
+    non_factual_graphs,
     registry_origins,
     start_worker,
     with_default_graph,
@@ -48,7 +50,6 @@ from dprk_kg.loaders.pipeline.batches import (
 from dprk_kg.loaders.rdf.provenance import agent_quads, now
 from dprk_kg.loaders.rdf.references import Label, check_shared_labels
 from dprk_kg.loaders.rdf.shared_graphs import build_graph_quads, ontology_quads, registry_quads, shapes_quads
-from dprk_kg.loaders.rdf.terms import iri
 from dprk_kg.loaders.reasoning.owlrl_entailments import owl_rl_entailments
 from dprk_kg.loaders.reasoning.rules import RuleReasoner, asserted_elsewhere, count_query
 from dprk_kg.loaders.sources.documents import DocumentFiles, discover
@@ -68,7 +69,8 @@ class BuildReport:
     asserted_triples: int = 0  # triples in claim graphs: the facts the documents state
     registry_triples: int = 0
     provenance_triples: int = 0
-    inferred_triples: int = 0
+    inferred_triples: int = 0  # entailments of the factual claims (and the registry, the ontology)
+    non_factual_inferred: int = 0  # entailments that rest on a non-factual claim too
     quads: int = 0
     graphs: int = 0  # named graphs written: the batches' and the shared ones
     shapes: int = 0
@@ -90,7 +92,8 @@ class BuildReport:
             f"built {self.store}: {self.documents} documents, {self.claims} claims, "
             f"{self.asserted_triples} asserted triples, {self.registry_triples} registry triples, "
             f"{self.provenance_triples} provenance triples, {self.inferred_triples} inferred triples "
-            f"({self.reasoner}); {self.quads} quads in {self.graphs} graphs; {self.shapes} shapes checked; "
+            f"({self.reasoner}; {self.non_factual_inferred} more resting on non-factual claims); "
+            f"{self.quads} quads in {self.graphs} graphs; {self.shapes} shapes checked; "
             f"{self.seconds:.1f} s ({steps})"
         )
 
@@ -141,9 +144,8 @@ def build(
                 check_shared_labels(labels, inputs.iris)
             build_quads = list(build_graph_quads(inputs, started, now(), report.documents, reasoning.reasoner))
             with step(reasoning.step):
-                inferred = reasoning.infer([*registry, *build_quads])
-            inferred_graph = iri(inputs.iris.inferred_graph)
-            out.write(with_default_graph([ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in inferred]))
+                entailments = reasoning.infer([*registry, *build_quads])
+            out.write(entailment_nquads(*entailments, asserted=(), iris=inputs.iris))
             out.write(with_default_graph(build_quads))
             out.flush()
             with step("write store"):
@@ -151,10 +153,12 @@ def build(
     except OSError as error:  # a full disk, a folder that cannot be written: the store is as it was
         raise StoreError(f"cannot write the build's scratch file in {store.work_dir}: {error}") from error
 
-    report.inferred_triples = reasoning.inferred
+    report.inferred_triples, report.non_factual_inferred = reasoning.inferred, reasoning.non_factual_inferred
     written = [*fixed, *build_quads]  # besides the batches' quads and the inferences, counted apart
     report.quads = len(written) + report.asserted_triples + report.provenance_triples + report.inferred_triples
+    report.quads += report.non_factual_inferred
     report.graphs += len({q.graph_name for q in written}) + (1 if report.inferred_triples else 0)
+    report.graphs += 1 if report.non_factual_inferred else 0
     report.seconds = time.perf_counter() - clock
     return report
 
@@ -260,13 +264,15 @@ class Reasoning(ABC):
     step: str  # the timed step's name
     in_batches: bool  # whether the workers reason over their own batches
     inferred = 0
+    non_factual_inferred = 0
 
     @abstractmethod
     def collect(self, batch: BatchResult) -> None: ...
 
     @abstractmethod
-    def infer(self, shared: Sequence[ox.Quad]) -> list[ox.Triple]:
-        """The triples to add to the inferred graph, given the quads of the graphs no document owns."""
+    def infer(self, shared: Sequence[ox.Quad]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+        """The entailments to add, given the quads of the graphs no document owns: those of the
+        factual claims, then all (the non-factual inferred graph gets what only the second holds)."""
 
     def preparation(self) -> Prepare | None:
         """What the store runs on the new version before it is swapped in, if anything."""
@@ -288,11 +294,16 @@ class OwlRlReasoning(Reasoning):
     def collect(self, batch: BatchResult) -> None:
         self.batches.append(batch.nquads)
 
-    def infer(self, shared: Sequence[ox.Quad]) -> list[ox.Triple]:
-        data = _named_triples(shared, self.batches)
-        inferred = owl_rl_entailments(self.inputs.ontology.triples, data, self.inputs.iris)
-        self.inferred = len(inferred)
-        return inferred
+    def infer(self, shared: Sequence[ox.Quad]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+        quads = _named_quads(shared, self.batches)
+        hidden = non_factual_graphs(quads)
+        ontology, iris = self.inputs.ontology.triples, self.inputs.iris
+        factual = owl_rl_entailments(ontology, (q.triple for q in quads if q.graph_name not in hidden), iris)
+        every = owl_rl_entailments(ontology, (q.triple for q in quads), iris) if hidden else factual
+        asserted = {q.triple for q in quads}
+        self.inferred = len(factual)
+        self.non_factual_inferred = len(set(every) - set(factual) - asserted)
+        return factual, [t for t in every if t not in asserted]
 
 
 class RuleReasoning(Reasoning):
@@ -309,18 +320,26 @@ class RuleReasoning(Reasoning):
         self.iris = inputs.iris
         self.rules = RuleReasoner(inputs.ontology, inputs.iris)
         self.transitive: list[bytes] = []
+        self.transitive_factual: list[bytes] = []
 
     def collect(self, batch: BatchResult) -> None:
         self.transitive.append(batch.transitive)
+        self.transitive_factual.append(batch.transitive_factual)
 
-    def infer(self, shared: Sequence[ox.Quad]) -> list[ox.Triple]:
-        links = [q.triple for data in self.transitive for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-        return self.rules.infer(working_store([*(q.triple for q in shared), *links]))
+    def infer(self, shared: Sequence[ox.Quad]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+        def closed(batches: list[bytes]) -> list[ox.Triple]:
+            links = [q.triple for data in batches for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+            return self.rules.infer(working_store([*(q.triple for q in shared), *links]))
+
+        factual = closed(self.transitive_factual)
+        return factual, closed(self.transitive) if self.transitive != self.transitive_factual else factual
 
     def preparation(self) -> Prepare:
         def finish(session: Session) -> None:
             session.update(asserted_elsewhere(self.iris))
-            self.inferred = int(session.select(count_query(self.iris))[0]["n"])
+            self.inferred = int(session.select(count_query(self.iris.inferred_graph))[0]["n"])
+            resting = count_query(self.iris.non_factual_inferred_graph)
+            self.non_factual_inferred = int(session.select(resting)[0]["n"])
 
         return finish
 
@@ -345,10 +364,9 @@ def write_store(store: Store, nquads: IO[bytes], prepare: Prepare | None, show_p
         store.replace_dataset(Path(nquads.name), prepare=prepare, progress=advance)
 
 
-def _named_triples(shared: Iterable[ox.Quad], batches: Iterable[bytes]) -> Iterator[ox.Triple]:
-    """The triples of the shared graphs and of the batches' named graphs (not their default-graph copies)."""
-    yield from (q.triple for q in shared)
+def _named_quads(shared: Iterable[ox.Quad], batches: Iterable[bytes]) -> list[ox.Quad]:
+    """The quads of the shared graphs and of the batches' named graphs (not their default-graph copies)."""
+    quads = list(shared)
     for data in batches:
-        for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
-            if isinstance(quad.graph_name, ox.NamedNode):
-                yield quad.triple
+        quads += (q for q in ox.parse(data, format=ox.RdfFormat.N_QUADS) if isinstance(q.graph_name, ox.NamedNode))
+    return quads

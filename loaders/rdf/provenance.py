@@ -93,6 +93,8 @@ def claim_quads(
     yield quad(name, PROV.wasDerivedFrom, doc)
     yield quad(name, PROV.wasAttributedTo, iri(iris.entity(claim.attributed_to)))
     yield quad(name, DKG.epistemicStatus, STATUSES[claim.status])
+    if not claim.factual:
+        yield quad(name, RDF.type, DKG.NonFactual)
     yield quad(name, PROV.wasGeneratedBy, iri(activity.iri))
     yield quad(name, DKG.assertsTriples, typed(len(claim.triples), XSD.integer))
     yield quad(name, DCTERMS.source, iri(claims_source))

@@ -124,3 +124,6 @@ def build_graph_quads(
             yield ox.Quad(graph, PROV.wasDerivedFrom, iri(source), g)
             yield from source_file_quads(source, source_path.name, sha256_of(source_path), iris.build_graph)
     yield ox.Quad(iri(iris.inferred_graph), PROV.wasGeneratedBy, reasoning, g)
+    non_factual = iri(iris.non_factual_inferred_graph)
+    yield ox.Quad(non_factual, PROV.wasGeneratedBy, reasoning, g)
+    yield ox.Quad(non_factual, RDF.type, DKG.NonFactual, g)

@@ -36,7 +36,7 @@ from dprk_kg.iris import Iris
 from dprk_kg.loaders.rdf.terms import Term
 from dprk_kg.loaders.reasoning.owlrl_entailments import TRIVIAL_TYPES
 from dprk_kg.loaders.sources.ontology import Ontology
-from dprk_kg.vocabulary import OWL, RDF, RDFS
+from dprk_kg.vocabulary import DKG, OWL, RDF, RDFS
 
 UNSUPPORTED = {
     OWL.uri("equivalentClass"): "class equivalence",
@@ -236,13 +236,18 @@ class RuleReasoner:
 
 
 def asserted_elsewhere(iris: Iris) -> str:
-    """The update that removes from the inferred graph what another graph asserts."""
-    g = iris.inferred_graph
+    """The update that removes from the inferred graph what another factual graph asserts (what only a
+    non-factual claim asserts stays: the default graph holds it as an entailment of facts), and from
+    the non-factual inferred graph what any other graph holds."""
+    g, resting = iris.inferred_graph, iris.non_factual_inferred_graph
     return (
         f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
-        f"FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{g}>) }} }}"
+        f"FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{g}>) "
+        f"FILTER NOT EXISTS {{ ?other a <{DKG.NonFactual.value}> }} }} }} ;\n"
+        f"DELETE {{ GRAPH <{resting}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{resting}> {{ ?s ?p ?o }} "
+        f"FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{resting}>) }} }}"
     )
 
 
-def count_query(iris: Iris) -> str:
-    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iris.inferred_graph}> {{ ?s ?p ?o }} }}"
+def count_query(graph: str) -> str:
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"

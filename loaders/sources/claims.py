@@ -34,6 +34,8 @@ FILE_FIELDS = {"document", "defaults", "claims"}
 DEFAULT_FIELDS = {"attributed_to", "status", "curator"}
 CLAIM_FIELDS = {"id", "quote", "occurrence", "status", "attributed_to", "modality", "hedge", "basis", "note", "assert"}
 DATE_PROPERTIES = frozenset({DKG.uri("date"), DKG.uri("expectedEnd")})
+# What the default graph holds as fact: what a source states or reports, without a modality.
+FACTUAL_STATUSES = frozenset({"stated", "reported"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,13 @@ class Claim:
     triples: tuple[ox.Triple, ...]
     turtle: str
     turtle_line: int  # file line of the Turtle's first line
+
+    @property
+    def factual(self) -> bool:
+        """Whether the default graph holds the claim's triples: a source states or reports them as
+        fact. A curator's inference, an opinion, or what the text calls uncertain, possible, planned,
+        expected or instructed stays in its claim graph (and the complete view), never in the default."""
+        return self.status in FACTUAL_STATUSES and self.modality is None
 
     def line_mentioning(self, *fragments: str) -> int:
         """The file line of the first Turtle line containing all ``fragments`` (else the first), so an

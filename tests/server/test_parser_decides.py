@@ -177,3 +177,14 @@ def test_using_graph_uri_is_written_in_and_read_again(open_server: Server, heard
 def test_writing_the_default_graph_is_refused_by_the_same_reading(open_server: Server, text: str) -> None:
     response = _update(open_server, text)
     assert response.status_code in (400, 403) and ("default graph" in response.text or "LOAD" in response.text)
+
+
+def test_an_update_with_its_own_prologue_runs(open_server: Server) -> None:
+    """The merge repair's operations go after the update's PREFIX/BASE lines (the engine takes a
+    prologue only at the start); they used to go before them, and such an update failed."""
+    response = _update(
+        open_server, "PREFIX e: <urn:test:e:>\nBASE <http://h/>\nINSERT DATA { GRAPH e:g { e:s e:p <rel> } }"
+    )
+    assert response.status_code == 204, response.text
+    found = _query(open_server, "ASK { <urn:test:e:s> <urn:test:e:p> <http://h/rel> }")
+    assert found.json()["boolean"] is True

@@ -121,8 +121,9 @@ def test_graphs_that_only_running_can_tell_are_unknown(text: str) -> None:
 
 def test_loads_and_services_of_every_operation() -> None:
     reading = read_update(
-        "INSERT DATA { GRAPH <urn:a> { <urn:s> <urn:p> <\\u0041'> } } ; LOAD SILENT <http://h/l> INTO GRAPH <urn:l> ;"
-        " PREFIX x: <http://x/> INSERT { GRAPH <urn:b> { ?s ?p ?o } } WHERE { SERVICE x:s { ?s ?p ?o } }"
+        "PREFIX x: <http://x/> INSERT DATA { GRAPH <urn:a> { <urn:s> <urn:p> <\\u0041'> } } ; "
+        "LOAD SILENT <http://h/l> INTO GRAPH <urn:l> ; "
+        "INSERT { GRAPH <urn:b> { ?s ?p ?o } } WHERE { SERVICE x:s { ?s ?p ?o } }"
     )
     assert reading.loads == (Target("<http://h/l>", "http://h/l"),)
     assert reading.services == (Target("x:s", "http://x/s"),)
@@ -151,6 +152,24 @@ def test_more_operations_can_follow_any_update(text: str, ends: bool) -> None:
     joined = reading.followed_by(text, "DROP SILENT GRAPH <urn:b>")
     ox.Store().update(joined)  # the engine runs the joined text
     assert read_update(joined).graphs == {"urn:a", "urn:b"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CLEAR SILENT GRAPH <urn:a>",
+        "PREFIX a: <urn:a:> BASE <http://h/> CLEAR SILENT GRAPH a:x",
+        "VERSION '1.2' # a comment\n PREFIX a: <urn:a:>\n# another\nINSERT DATA { GRAPH a:g { a:s a:p 1 } }",
+    ],
+)
+def test_operations_can_go_before_any_update_after_its_prologue(text: str) -> None:
+    """The engine takes a prologue only at the start, so the merge repair's operations go after it."""
+    joined = read_update(text).preceded_by(text, "DROP SILENT GRAPH <urn:b>")
+    ox.Store().update(joined)
+    assert "urn:b" in read_update(joined).graphs  # type: ignore[operator]
+    misplaced = f"DROP SILENT GRAPH <urn:b> ; {text}" if "PREFIX" in text else "CLEAR ALL ; PREFIX a: <a:> CLEAR ALL"
+    with pytest.raises(SparqlSyntaxError):  # as the engine: a prologue after ";" is not read
+        read_update(misplaced)
 
 
 def test_a_query_and_an_update_are_told_apart() -> None:

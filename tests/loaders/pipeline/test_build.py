@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from dprk_kg.cli import main
 from dprk_kg.loaders.gate.store_validation import run_integrity_queries
 from dprk_kg.store import EmbeddedStore, ResultFormat
-from tests.conftest import run_cli, sorted_dump
+from tests.conftest import Ran, run_cli, sorted_dump
 
 PREFIXES = "PREFIX dkg: <https://w3id.org/dprk-kg/ontology#> PREFIX id: <https://w3id.org/dprk-kg/id/> "
 TIMES = re.compile(r"<http://www\.w3\.org/ns/prov#(startedAtTime|endedAtTime)>")
@@ -35,6 +36,20 @@ def test_counts(store: EmbeddedStore) -> None:
 
 def test_every_integrity_check_returns_no_rows(store: EmbeddedStore) -> None:
     assert list(run_integrity_queries(store)) == []
+
+
+def test_a_non_factual_claim_left_untyped_is_caught(cli: Callable[..., Ran], tmp_path: Path) -> None:
+    """Without its dkg:NonFactual type an uncertain claim would read as fact in the default graph at
+    the next repair: the integrity check names it."""
+    path = tmp_path / "store"
+    assert cli("build", "--store", str(path), "--reasoner", "rules", "--quiet").returncode == 0
+    store = EmbeddedStore(path)
+    claim = "<https://w3id.org/dprk-kg/claim/000_1f7871d4d3f091d3/central-funding-uncertain>"
+    provenance = "<https://w3id.org/dprk-kg/graph/provenance/000_1f7871d4d3f091d3>"
+    store.update(PREFIXES + f"DELETE DATA {{ GRAPH {provenance} {{ {claim} a dkg:NonFactual }} }}")
+    found = dict(run_integrity_queries(store))
+    assert [row["claim"] for row in found.pop("non-factual-claim-untyped")] == [claim[1:-1]]
+    assert found == {}
 
 
 def test_every_asserted_triple_has_a_document_and_a_quote_matching_the_text_at_its_offsets(
@@ -62,8 +77,11 @@ def test_every_asserted_triple_has_a_document_and_a_quote_matching_the_text_at_i
 
 
 def test_numbers_dates_and_hedges_survive(store: EmbeddedStore) -> None:
+    """In their claim graphs, whatever their status (the default graph holds only the factual ones)."""
+
     def values(subject: str, predicate: str) -> set[str]:
-        return {r["o"] for r in store.select(PREFIXES + f"SELECT ?o WHERE {{ {subject} {predicate} ?o }}")}
+        query = f"SELECT ?o WHERE {{ GRAPH ?g {{ {subject} {predicate} ?o }} }}"
+        return {r["o"] for r in store.select(PREFIXES + query)}
 
     mobilisation = "id:musan-mine-workers-mobilisation"
     assert values(mobilisation, "dkg:participantCountMin") == {"500"}
@@ -91,30 +109,45 @@ def test_inferred_years_are_inferred_not_stated(store: EmbeddedStore) -> None:
     assert statuses == [{"status": "https://w3id.org/dprk-kg/ontology#Inferred"}]
 
 
-def test_default_graph_is_the_merge_of_all_named_graphs(store: EmbeddedStore) -> None:
+def test_default_graph_is_the_merge_of_the_factual_named_graphs(store: EmbeddedStore) -> None:
+    """Every named graph but those typed dkg:NonFactual: 25 claims and the entailments resting on them."""
+
     def triples(where: str) -> set[str]:
-        output = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", ResultFormat.N_TRIPLES)
+        output = store.query(PREFIXES + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", ResultFormat.N_TRIPLES)
         return set(output.body.decode("utf-8").splitlines())
 
-    named = triples("GRAPH ?g { ?s ?p ?o }")
-    assert len(named) > 5000
-    assert triples("?s ?p ?o") == named
+    factual = triples("GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?g a dkg:NonFactual }")
+    everything = triples("GRAPH ?g { ?s ?p ?o }")
+    assert len(factual) > 5000 and len(everything) > len(factual)
+    assert triples("?s ?p ?o") == factual
+    assert count(store, "?g a dkg:NonFactual FILTER (isIRI(?g))") == 26  # 25 claims, one inferred graph
+
+
+def test_the_default_graph_never_reads_a_guess_as_a_fact(store: EmbeddedStore) -> None:
+    """Issue 10's reproductions: none is in the default graph; each is in its claim graph with its
+    status, or — an entailment of an inferred claim — in the graph of entailments resting on such claims."""
+    uncertain = "id:government-of-north-korea dkg:funds id:local-development-projects"  # "it is not clear"
+    inferred_year = (
+        'id:kim-jong-un-speech-to-the-spa-january-15 dkg:date "2024-01-15"^^<http://www.w3.org/2001/XMLSchema#date>'
+    )
+    entailed = "id:20x10-regional-development-policy dkg:fundedBy id:russian-funding-for-weapons"
+    for triple in (uncertain, inferred_year, entailed):
+        assert count(store, triple) == 0, triple
+    assert count(store, f"GRAPH ?c {{ {uncertain} }} ?c dkg:modality dkg:Uncertain ; a dkg:NonFactual") == 1
+    assert count(store, f"GRAPH ?c {{ {inferred_year} }} ?c dkg:epistemicStatus dkg:Inferred ; a dkg:NonFactual") == 2
+    resting = "<https://w3id.org/dprk-kg/graph/inferred-non-factual>"
+    assert count(store, f"GRAPH {resting} {{ {entailed} }} {resting} a dkg:NonFactual") == 1
+    stated_date = '"--01-15"^^<http://www.w3.org/2001/XMLSchema#gMonthDay>'
+    assert count(store, f"id:kim-jong-un-speech-to-the-spa-january-15 dkg:date {stated_date}") == 1
 
 
 def test_a_fact_stated_by_two_claims_counts_once(store: EmbeddedStore) -> None:
-    # the speech's year is inferred in both documents: two claim graphs, one fact
+    # the speech's speaker is stated in both documents: two claim graphs, one fact
+    assert count(store, "GRAPH ?g { id:kim-jong-un-speech-to-the-spa-january-15 dkg:speaker id:kim-jong-un }") == 2
     assert (
         count(
             store,
-            "GRAPH ?g { id:kim-jong-un-speech-to-the-spa-january-15 dkg:date "
-            '"2024-01-15"^^<http://www.w3.org/2001/XMLSchema#date> }',
-        )
-        == 2
-    )
-    assert (
-        count(
-            store,
-            'id:kim-jong-un-speech-to-the-spa-january-15 dkg:date "2024-01-15"^^<http://www.w3.org/2001/XMLSchema#date>',
+            "id:kim-jong-un-speech-to-the-spa-january-15 dkg:speaker id:kim-jong-un",
         )
         == 1
     )
