@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import platform
+import socket
 import subprocess
 import sys
 from importlib.metadata import version
@@ -17,6 +18,13 @@ BIN = Path(sys.executable).parent
 def run(command: list[str], **kwargs: object) -> None:
     print("$", " ".join(command), flush=True)
     subprocess.run(command, check=True, **kwargs)  # type: ignore[call-overload]
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 nobody listens on, for a server a benchmark starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def corpus(work: Path, triples: int, seed: int = 0) -> Path:

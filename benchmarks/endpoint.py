@@ -23,7 +23,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -34,7 +33,7 @@ from urllib.parse import urlencode
 
 import psutil
 import requests
-from common import BIN, corpus, machine, run
+from common import BIN, corpus, free_port, machine, run
 
 PREFIXES = """PREFIX dkg: <https://w3id.org/dprk-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -88,12 +87,6 @@ class Server:
                 self.process.wait()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def store(work: Path, seeds: Path, triples: int) -> Path:
     path = work / f"store-{triples}" / "store"
     if not path.exists():
@@ -132,9 +125,11 @@ def start(name: str, command: list[str], url: str, log: Path) -> Server:
     return Server(name, url, process)
 
 
-def start_ours(location: str, workers: int, log: Path, name: str = "dprk-kg") -> Server:
+def start_ours(location: str, workers: int, log: Path, name: str = "dprk-kg", options: tuple[str, ...] = ()) -> Server:
+    """``dprk-kg serve`` (with ``options``: ``--empty`` …) in a process group of its own."""
     port = free_port()
     command = [str(BIN / "dprk-kg"), "serve", "--store", location, "--port", str(port), "--workers", str(workers)]
+    command += options
     return start(name, command, f"http://127.0.0.1:{port}/sparql", log)
 
 

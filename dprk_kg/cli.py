@@ -185,9 +185,11 @@ def _query(args: argparse.Namespace, settings: Config) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Config) -> int:
+    from dprk_kg.server.completeness import incomplete_message
     from dprk_kg.server.wsgi import serve
 
-    if not open_store(settings.store).exists():
+    store = open_store(settings.store, base=settings.base)
+    if not store.exists():
         # In a child process: RocksDB starts background threads, and gunicorn's workers, forked from
         # this process, would inherit its state without the threads and hang on their first write.
         if args.empty:
@@ -211,6 +213,8 @@ def _serve(args: argparse.Namespace, settings: Config) -> int:
             ]
         if subprocess.run([sys.executable, *command], check=False).returncode != 0:
             raise StoreError(f"could not create the store at {settings.store}")
+    if not store.is_complete():  # served all the same: the routes say so (503) until a build completes it
+        print(f"dprk-kg: warning: {incomplete_message(store.location)}", file=sys.stderr, flush=True)
     serve(settings, host=args.host, port=args.port, workers=args.workers)
     return 0
 

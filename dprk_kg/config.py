@@ -100,7 +100,13 @@ SETTINGS: tuple[Setting, ...] = (
         "replaced versions an embedded store keeps at most, however recent",
     ),
     Setting("query_timeout", "DPRK_KG_QUERY_TIMEOUT", _positive(float), lambda: 30.0, "query time limit (seconds)"),
-    Setting("max_body_bytes", "DPRK_KG_MAX_BODY", _positive(int), lambda: 1 << 20, "largest request body (bytes)"),
+    Setting(
+        "max_body_bytes",
+        "DPRK_KG_MAX_BODY",
+        _positive(int),
+        lambda: 32 << 20,  # a graph store PUT of 100,000 triples is 8-15 MB of N-Triples
+        "largest request body (bytes)",
+    ),
     Setting("max_result_bytes", "DPRK_KG_MAX_RESULT", _positive(int), lambda: 64 << 20, "largest query result (bytes)"),
     Setting(
         "max_nesting",

@@ -83,6 +83,7 @@ DKG = Namespace(
             # provenance model
             "Claim",
             "NonFactual",
+            "view",
             "DataSource",
             "SourceDocument",
             "LoadActivity",

@@ -13,10 +13,11 @@ from werkzeug.exceptions import HTTPException
 
 from dprk_kg.config import Config
 from dprk_kg.server import graph_store, linked_data, protocol, ui
+from dprk_kg.server.completeness import GUARDED_BLUEPRINTS, RETRY_AFTER_SECONDS
 from dprk_kg.server.errors import HttpError, error_response
 from dprk_kg.server.executor import PingJob
 from dprk_kg.server.request_body import take_whole_body
-from dprk_kg.server.runtime import executor
+from dprk_kg.server.runtime import completeness, executor
 
 ACCESS = logging.getLogger("dprk_kg.access")
 CORS_HEADERS = {
@@ -59,6 +60,14 @@ def create_app(settings: Config | None = None) -> Flask:
         take_whole_body(request.environ, settings.max_body_bytes)
         return None
 
+    @app.before_request
+    def refuse_an_incomplete_store() -> Response | None:
+        """503 on the data's routes while a build has the store half loaded (see completeness.py)."""
+        if request.blueprint not in GUARDED_BLUEPRINTS:
+            return None
+        problem = completeness().problem()
+        return None if problem is None else error_response(503, problem, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
     @app.after_request
     def finish(response: Response) -> Response:
         response.headers.update(CORS_HEADERS)
@@ -90,7 +99,10 @@ def create_app(settings: Config | None = None) -> Flask:
 
 
 def healthz() -> Response:
-    """For monitors: 200 when the executor answers and the store opens, 503 otherwise."""
+    """For monitors: 200 when the executor answers and the store opens and is complete, 503 otherwise."""
+    problem = completeness().problem()
+    if problem is not None:
+        return Response(json.dumps({"status": "incomplete", "error": problem}), status=503, mimetype="application/json")
     try:
         answer = executor().run(PingJob())
     except Exception as error:

@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from dprk_kg.errors import DprkKgError
 from dprk_kg.store import ResultFormat, Store, open_store
-from dprk_kg.store.base import Dataset
+from dprk_kg.store.base import Bindings, Dataset
 
 # Measured with pyoxigraph 0.5.13: it needs 2.5–5 KB of stack per nested group (8 MB, the default, crashed
 # near 2,500); 1 GiB carried 50,000 nested parentheses and 100,000 nested groups. It is address space:
@@ -70,13 +70,15 @@ class QueryTimeout(DprkKgError):
 
 @dataclass(frozen=True)
 class QueryJob:
-    """A query for the query thread, with everything the store needs to run it."""
+    """A query for the query thread, with everything the store needs to run it; ``bindings`` carries
+    the values a constant query takes from the request (see ``Store.query``)."""
 
     sparql: str
     format: ResultFormat
     dataset: Dataset | None = None
     prefixes: dict[str, str] | None = None
     base_iri: str | None = None
+    bindings: Bindings | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ class Executor:
             prefixes=job.prefixes,
             base_iri=job.base_iri,
             max_bytes=self.max_result_bytes,
+            bindings=job.bindings,
         )
         return output.kind, output.body
 

@@ -24,6 +24,7 @@ from dprk_kg.server.executor import QueryJob
 from dprk_kg.server.protocol import execute
 from dprk_kg.server.runtime import config
 from dprk_kg.store import ResultFormat
+from dprk_kg.store.base import Bindings, Dataset
 from dprk_kg.store.formats import RDF_FORMATS, serialise
 from dprk_kg.vocabulary import ONTOLOGY_IRI, RDF, RDFS, SCHEMA, base_prefixes
 
@@ -56,11 +57,11 @@ def resource(space: str, rest: str) -> WerkzeugResponse:
     path = f"{space}/{rest}" if space else rest
     stem, extension = _split_extension(path)
     iri = ONTOLOGY_IRI if stem == "ontology" else config().base + stem
-    parameters.checked_iri(iri, "the resource", 404)  # nothing is known of what is not an IRI
+    node = parameters.named_node(iri, "the resource", 404)  # nothing is known of what is not an IRI
     if extension is None:
         return _see_other(stem)
     fmt = EXTENSIONS[extension]
-    description = describe(iri)
+    description = describe(node)
     if description.empty:
         raise HttpError(404, f"nothing is known about <{iri}>")
     if fmt is None:
@@ -209,65 +210,91 @@ class Description:
         return serialise(data, RDF_FORMATS[fmt], prefixes)
 
 
-def describe(iri: str) -> Description:
+def _labelled(*variables: str) -> str:
+    """OPTIONAL patterns binding ``?v_label`` to an English or untagged ``rdfs:label`` of each ``?v``: each
+    query brings the labels of the IRIs it finds, looked up for its own rows (a pattern after the one
+    that binds the variable), so a page needs no list of IRIs pasted into a query of labels."""
+    return " ".join(
+        f"OPTIONAL {{ ?{v} rdfs:label ?{v}_label FILTER (LANG(?{v}_label) IN ('en', '')) }}" for v in variables
+    )
+
+
+# The queries of a page. Each is a constant: the resource is bound to ?this (or ?claim) as an IRI
+# term (see Store.query), so no request path reaches a query as text. A bound variable is projected
+# and joined in the outermost group, so the embedded store's substitution and a remote store's VALUES
+# clause mean the same. They use the endpoint's well-known prefixes.
+OUTGOING = f"SELECT * WHERE {{ GRAPH ?g {{ ?this ?p ?o }} {_labelled('this', 'p', 'o', 'g')} }} LIMIT {MAX_STATEMENTS}"
+INCOMING = f"SELECT DISTINCT * WHERE {{ ?s ?p ?this FILTER (isIRI(?s)) {_labelled('s', 'p')} }} LIMIT {MAX_INCOMING}"
+ASSERTED = f"SELECT * WHERE {{ GRAPH ?this {{ ?s ?p ?o }} {_labelled('s', 'p', 'o')} }}"
+DOCUMENT_CLAIMS = (
+    "SELECT ?this ?claim ?id ?start ?end WHERE { ?claim prov:wasDerivedFrom ?this ; dkg:claimId ?id ; "
+    "dkg:evidence/oa:hasSelector [ oa:start ?start ; oa:end ?end ] } ORDER BY ?start"
+)
+_CLAIM_COLUMNS = "?claim ?status ?source ?agent ?quote ?document ?modality ?hedge ?basis"
+_CLAIM_PATTERN = (
+    "?claim dkg:epistemicStatus/rdfs:label ?status ; prov:wasAttributedTo ?agent ; prov:wasDerivedFrom ?document ; "
+    "dkg:evidence/oa:hasSelector/oa:exact ?quote . ?agent rdfs:label ?source FILTER (LANG(?source) = 'en') "
+    "OPTIONAL { ?claim dkg:modality/rdfs:label ?modality } OPTIONAL { ?claim dkg:hedge ?hedge } "
+    "OPTIONAL { ?claim dkg:basis ?basis }"
+)
+CLAIM = f"SELECT {_CLAIM_COLUMNS} WHERE {{ {_CLAIM_PATTERN} }}"  # ?claim bound: a claim's page
+CLAIMS_ABOUT = (  # ?this bound: the claims that state something about it
+    f"SELECT DISTINCT ?this {_CLAIM_COLUMNS} WHERE {{ GRAPH ?claim {{ ?this ?p ?o }} {_CLAIM_PATTERN} }} "
+    f"LIMIT {MAX_STATEMENTS}"
+)
+TERMS = (  # run on the ontology graph as the default graph
+    "SELECT ?term (SAMPLE(?k) AS ?kind) (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) "
+    "(GROUP_CONCAT(DISTINCT STR(?super); separator=' ') AS ?supers) "
+    f"WHERE {{ ?term a ?k . FILTER (STRSTARTS(STR(?term), '{ONTOLOGY_IRI}#')) "
+    "OPTIONAL { ?term rdfs:label ?l FILTER (LANG(?l) = 'en') } OPTIONAL { ?term skos:definition ?d } "
+    "OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?super } } GROUP BY ?term ORDER BY ?term"
+)
+
+Rows = list[dict[str, dict[str, str]]]  # SPARQL JSON bindings
+
+
+def describe(resource: ox.NamedNode) -> Description:
     settings = config()
-    outgoing = _select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} LIMIT {MAX_STATEMENTS}")
-    incoming = _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER (isIRI(?s)) }} LIMIT {MAX_INCOMING}")
+    iri = resource.value
+    this = {"this": resource}
+    labels: dict[str, str] = {}
+    outgoing = _distinct(_select(OUTGOING, this, labels), "p", "o", "g")
+    incoming = _distinct(_select(INCOMING, this, labels), "s", "p")
     statements: dict[tuple[str, str], Statement] = {}
-    graphs: set[str] = set()
     for row in outgoing:
         key = (row["p"]["value"], json.dumps(row["o"], sort_keys=True))
         statement = statements.setdefault(key, Statement(row["p"]["value"], row["o"]))
         statement.provenance.append(Provenance(_graph_kind(row["g"]["value"], settings.base), row["g"]["value"]))
-        graphs.add(row["g"]["value"])
-    claim_info = _claims(sorted(g for g in graphs if _graph_kind(g, settings.base) == "claim"))
+    claim_info = _claims(_select(CLAIMS_ABOUT, this))
     for statement in statements.values():
         for provenance in statement.provenance:
-            info = claim_info.get(provenance.graph)
+            info = claim_info.get(provenance.graph) if provenance.kind == "claim" else None
             if info:
                 provenance.status, provenance.source, provenance.quote = info["status"], info["source"], info["quote"]
     description = Description(
         iri=iri,
         statements=sorted(statements.values(), key=lambda s: (s.predicate, s.value.get("value", ""))),
         incoming=[(r["s"]["value"], r["p"]["value"]) for r in incoming],
-        labels={},
+        labels=labels,
     )
     if _graph_kind(iri, settings.base) == "claim":
-        description.claim = _claims([iri]).get(iri)
-        description.asserts = [
-            (r["s"], r["p"]["value"], r["o"])
-            for r in _select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
-        ]
+        description.claim = _claims(_select(CLAIM, {"claim": resource})).get(iri)
+        asserted = _distinct(_select(ASSERTED, this, labels), "s", "p", "o")
+        description.asserts = [(r["s"], r["p"]["value"], r["o"]) for r in asserted]
     texts = description.values(SCHEMA.uri("text"))
     if texts:
         description.document_text = texts[0]["value"]
         description.document_claims = [
-            {k: v["value"] for k, v in row.items()}
-            for row in _select(
-                "PREFIX dkg: <https://w3id.org/dprk-kg/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#> "
-                "PREFIX prov: <http://www.w3.org/ns/prov#> "
-                f"SELECT ?claim ?id ?start ?end WHERE {{ ?claim prov:wasDerivedFrom <{iri}> ; dkg:claimId ?id ; "
-                "dkg:evidence/oa:hasSelector [ oa:start ?start ; oa:end ?end ] } ORDER BY ?start"
-            )
+            {k: v["value"] for k, v in row.items()} for row in _select(DOCUMENT_CLAIMS, this)
         ]
     if iri == ONTOLOGY_IRI:
         description.terms = _terms()
-    description.labels = _labels(description)
     return description
 
 
 def _terms() -> list[dict[str, str]]:
     """Every term of the ontology with its kind, label and definition, for the anchors of its page."""
-    rows = _select(
-        "PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "SELECT ?term (SAMPLE(?k) AS ?kind) (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) "
-        "(GROUP_CONCAT(DISTINCT STR(?super); separator=' ') AS ?supers) "
-        f"WHERE {{ GRAPH <{config().base}graph/ontology> {{ "
-        f"?term a ?k . FILTER (STRSTARTS(STR(?term), '{ONTOLOGY_IRI}#')) "
-        "OPTIONAL { ?term rdfs:label ?l FILTER (LANG(?l) = 'en') } OPTIONAL { ?term skos:definition ?d } "
-        "OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?super } } } GROUP BY ?term ORDER BY ?term"
-    )
+    rows = _select(TERMS, dataset=Dataset((f"{config().base}graph/ontology",)))
     return [
         {
             "iri": row["term"]["value"],
@@ -296,20 +323,8 @@ def _graph_kind(graph: str, base: str) -> str:
     return "other"
 
 
-def _claims(graphs: list[str]) -> dict[str, dict[str, str]]:
-    if not graphs:
-        return {}
-    values = " ".join(f"<{c}>" for c in graphs)
-    rows = _select(
-        "PREFIX dkg: <https://w3id.org/dprk-kg/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#> "
-        "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "SELECT ?claim ?status ?source ?agent ?quote ?document ?modality ?hedge ?basis WHERE { "
-        f"VALUES ?claim {{ {values} }} ?claim dkg:epistemicStatus/rdfs:label ?status ; "
-        "prov:wasAttributedTo ?agent ; prov:wasDerivedFrom ?document ; dkg:evidence/oa:hasSelector/oa:exact ?quote . "
-        "?agent rdfs:label ?source FILTER (LANG(?source) = 'en') "
-        "OPTIONAL { ?claim dkg:modality/rdfs:label ?modality } OPTIONAL { ?claim dkg:hedge ?hedge } "
-        "OPTIONAL { ?claim dkg:basis ?basis } }"
-    )
+def _claims(rows: Rows) -> dict[str, dict[str, str]]:
+    """Rows of claim information as one entry per claim; a quote in several parts is joined with "…"."""
     found: dict[str, dict[str, str]] = {}
     for row in rows:
         info = {k: v["value"] for k, v in row.items()}
@@ -321,34 +336,29 @@ def _claims(graphs: list[str]) -> dict[str, dict[str, str]]:
     return found
 
 
-def _labels(description: Description) -> dict[str, str]:
-    iris = {description.iri}
-    for statement in description.statements:
-        iris.add(statement.predicate)
-        if statement.value["type"] == "uri":
-            iris.add(statement.value["value"])
-        iris.update(p.graph for p in statement.provenance)
-    for incoming in description.incoming:
-        iris.update(incoming)
-    for asserted_s, asserted_p, asserted_o in description.asserts:
-        iris.add(asserted_p)
-        iris.update(t["value"] for t in (asserted_s, asserted_o) if t["type"] == "uri")
-    labels: dict[str, str] = {}
-    ordered = sorted(iris)
-    for start in range(0, len(ordered), 400):
-        values = " ".join(f"<{i}>" for i in ordered[start : start + 400])
-        for row in _select(
-            f"SELECT ?x ?label WHERE {{ VALUES ?x {{ {values} }} ?x <{RDFS_LABEL}> ?label "
-            "FILTER (LANG(?label) = 'en' || LANG(?label) = '') }"
-        ):
-            labels.setdefault(row["x"]["value"], row["label"]["value"])
-    return labels
+def _distinct(rows: Rows, *columns: str) -> Rows:
+    """The first row for each combination of ``columns``: a resource with two labels would give its
+    rows twice."""
+    first: dict[str, dict[str, dict[str, str]]] = {}
+    for row in rows:
+        first.setdefault(json.dumps([row[c] for c in columns], sort_keys=True), row)
+    return list(first.values())
 
 
-def _select(sparql: str) -> list[dict[str, dict[str, str]]]:
-    answer = execute(QueryJob(sparql, ResultFormat.SPARQL_JSON))
+def _select(
+    sparql: str, bindings: Bindings | None = None, labels: dict[str, str] | None = None, dataset: Dataset | None = None
+) -> Rows:
+    """A constant SELECT with its bound terms, through the worker's query thread (time limit, result
+    size); each ``?v_label`` column found is kept in ``labels`` as the label of ``?v``."""
+    answer = execute(QueryJob(sparql, ResultFormat.SPARQL_JSON, dataset, _prefixes(), bindings=bindings))
     g.query_ms = round(getattr(g, "query_ms", 0) + answer.engine_ms, 2)
-    return json.loads(answer.body)["results"]["bindings"]
+    rows: Rows = json.loads(answer.body)["results"]["bindings"]
+    if labels is not None:
+        for row in rows:
+            for name, value in row.items():
+                if name.endswith("_label") and (labelled := row.get(name.removesuffix("_label"))):
+                    labels.setdefault(labelled["value"], value["value"])
+    return rows
 
 
 def _subject(value: dict[str, str]) -> ox.NamedNode | ox.BlankNode:

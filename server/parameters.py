@@ -31,8 +31,13 @@ def iris(params: MultiDict[str, str], name: str) -> list[str]:
 def checked_iri(value: str, what: str, status: int = 400) -> str:
     """``value`` if pyoxigraph takes it as an IRI — which no text that could close ``<…>`` in a query
     passes (``>``, spaces, quotes, braces) — else ``HttpError(status)``."""
+    return named_node(value, what, status).value
+
+
+def named_node(value: str, what: str, status: int = 400) -> ox.NamedNode:
+    """``value`` as the IRI term a query is bound to or a graph written with (see ``Store.query``),
+    checked by pyoxigraph's IRI parser; ``HttpError(status)`` if it is not an absolute IRI."""
     try:
-        ox.NamedNode(value)
+        return ox.NamedNode(value)
     except ValueError as error:
         raise HttpError(status, f"{what}={value!r} is not an absolute IRI: {error}") from error
-    return value

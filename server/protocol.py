@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
-from dprk_kg.server import negotiation, parameters
+from dprk_kg.server import negotiation, parameters, views
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.examples import examples
 from dprk_kg.server.executor import Answer, QueryJob, QueryTimeout, on_deep_stack
@@ -25,7 +25,6 @@ from dprk_kg.server.service_description import service_description
 from dprk_kg.sparql.parser import MAX_OPENINGS, TooDeep, openings
 from dprk_kg.sparql.reading import Target, UpdateReading, is_update, read_query, read_update
 from dprk_kg.store import ResultKind
-from dprk_kg.store.base import Dataset
 from dprk_kg.vocabulary import base_prefixes
 
 blueprint = Blueprint("protocol", __name__)
@@ -89,7 +88,7 @@ def run_query(
         QueryJob(
             text,
             chosen,
-            dataset=Dataset(tuple(default_graphs), tuple(named_graphs)) if default_graphs or named_graphs else None,
+            dataset=views.dataset(default_graphs, named_graphs, settings.base),
             prefixes=prefixes,
             base_iri=request.base_url,
         )
@@ -115,7 +114,7 @@ def execute(job: QueryJob) -> Answer:
     except QueryTimeout as error:
         raise HttpError(503, str(error), {"Retry-After": "10"}) from error
     except StoreError as error:
-        raise _store_failure(error, "the store is not available") from error
+        raise store_failure(error, "the store is not available") from error
 
 
 def _refuse_too_many_openings(text: str) -> None:
@@ -138,7 +137,7 @@ def _refuse_unlisted(targets: tuple[Target, ...], allowed: tuple[str, ...], what
             )
 
 
-def _store_failure(error: StoreError, what: str) -> HttpError:
+def store_failure(error: StoreError, what: str) -> HttpError:
     """The answer to a store failure: 403 when the kernel refused an outbound connection (the workers
     have no network), else 503 — without the message, which may name the deployment's files or hosts."""
     if "Network is unreachable" in str(error):
@@ -179,7 +178,7 @@ def update() -> Response:
     except QueryError as error:
         raise HttpError(400, f"update error: {error}") from error
     except StoreError as error:
-        raise _store_failure(error, "the update was not applied") from error
+        raise store_failure(error, "the update was not applied") from error
     g.query_ms = round((time.perf_counter() - started) * 1000, 2)
     g.query_form = "UPDATE"
     return Response(status=204)

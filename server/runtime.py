@@ -11,6 +11,7 @@ import os
 from flask import current_app
 
 from dprk_kg.config import Config
+from dprk_kg.server.completeness import Completeness
 from dprk_kg.server.executor import Executor
 from dprk_kg.store import Store, open_store
 
@@ -38,6 +39,15 @@ def writable_store() -> Store:
     key = f"store-{os.getpid()}-{id(current_app)}"
     if key not in _per_process:
         _per_process[key] = open_store(config().store)
+    return _per_process[key]  # type: ignore[return-value]
+
+
+def completeness() -> Completeness:
+    """This process's view of whether the store may be served, on a read-only handle of its own."""
+    key = f"completeness-{os.getpid()}-{id(current_app)}"
+    if key not in _per_process:
+        settings = config()
+        _per_process[key] = Completeness(open_store(settings.store, read_only=True, base=settings.base))
     return _per_process[key]  # type: ignore[return-value]
 
 

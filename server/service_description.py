@@ -11,10 +11,11 @@ import pyoxigraph as ox
 
 from dprk_kg.server.examples import examples
 from dprk_kg.server.runtime import config
+from dprk_kg.server.views import VIEWS
 from dprk_kg.sparql.reading import read_query
 from dprk_kg.store import ResultFormat
 from dprk_kg.store.formats import RDF_FORMATS, serialise
-from dprk_kg.vocabulary import DCTERMS, ENTAILMENT, FORMATS, RDF, RDFS, SCHEMA, SD, SH, VOID, base_prefixes
+from dprk_kg.vocabulary import DCTERMS, DKG, ENTAILMENT, FORMATS, RDF, RDFS, SCHEMA, SD, SH, VOID, base_prefixes
 
 RESULT_FORMATS = [
     "SPARQL_Results_JSON",
@@ -39,6 +40,7 @@ PREFIXES = {
         ("rdfs", RDFS),
         ("schema", SCHEMA),
         ("formats", FORMATS),
+        ("dkg", DKG),
     )
 }
 
@@ -87,6 +89,13 @@ def service_description(root: str, fmt: ResultFormat) -> bytes:
         ),
     )
     prefixes = base_prefixes(settings.base)
+    for view in VIEWS:  # chosen with default-graph-uri
+        node = ox.NamedNode(view.iri(settings.base))
+        add(endpoint, DKG.view, node)
+        add(node, RDF.type, VOID.Dataset)
+        add(node, DCTERMS.title, ox.Literal(view.title, language="en"))
+        add(node, DCTERMS.description, ox.Literal(view.description, language="en"))
+        add(node, VOID.sparqlEndpoint, endpoint)
     for example in examples():
         node = ox.NamedNode(f"{root}/sparql#example-{example.name}")
         add(endpoint, SCHEMA.hasPart, node)

@@ -5,7 +5,7 @@ interface as the embedded pyoxigraph one. The modules:
 
     base.py       the interface (``Store``), query output and datasets
     formats.py    result kinds and serialisations: media types and pyoxigraph formats
-    common.py     what both backends share (bounded answers, select rows, graph replacement)
+    common.py     what both backends share (bounded answers, select rows, bindings, graph writes)
     location.py   reading a store location: a folder or a supported URL, else refused
     embedded.py   pyoxigraph on disk, in copy-on-write versions behind a link
     remote.py     a SPARQL 1.1 store over HTTP: graphs, the merge, batched loads

@@ -6,16 +6,18 @@ passes them to the client as they are, and a remote backend can hand through wha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+import pyoxigraph as ox
 from tqdm.utils import CallbackIOWrapper
 
 from dprk_kg.store.formats import ResultFormat, ResultKind
 
 __all__ = [
+    "Bindings",
     "Dataset",
     "Prepare",
     "Progress",
@@ -24,8 +26,15 @@ __all__ = [
     "ResultKind",
     "Session",
     "Store",
+    "Term",
     "reporting",
 ]
+
+Term = ox.NamedNode | ox.Literal
+# Values for a query's variables, by name (without "?"): how a value from a request reaches a query —
+# as a term the store binds (SEP-0007 on the embedded store, a VALUES clause on a remote one), never
+# as text pasted into the query. Blank nodes are left out: a VALUES clause cannot hold one.
+Bindings = Mapping[str, Term]
 
 
 @dataclass(frozen=True)
@@ -39,10 +48,13 @@ class QueryOutput:
 
 @dataclass(frozen=True)
 class Dataset:
-    """The RDF dataset of a query (SPARQL Protocol ``default-graph-uri`` / ``named-graph-uri``)."""
+    """The RDF dataset of a query (SPARQL Protocol ``default-graph-uri`` / ``named-graph-uri``).
+    ``union``: the default graph is the union of every named graph — the complete view, where the
+    claims the store's default graph leaves out (``dkg:NonFactual``) are read as well."""
 
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    union: bool = False
 
 
 class Session(Protocol):
@@ -90,13 +102,44 @@ class Store(Protocol):
         prefixes: dict[str, str] | None = None,
         base_iri: str | None = None,
         max_bytes: int | None = None,
+        bindings: Bindings | None = None,
     ) -> QueryOutput:
         """Run a SPARQL query. With no dataset the default graph is the store's default graph, which
         a build fills with the RDF merge of all named graphs. ``ResultTooLarge`` when the serialized
-        answer would exceed ``max_bytes``."""
+        answer would exceed ``max_bytes``.
 
-    def select(self, sparql: str, *, prefixes: dict[str, str] | None = None) -> list[dict[str, str]]:
+        ``bindings`` gives a SELECT's variables their values before it runs, so that a query taking a
+        value from a request is a constant text. The embedded store substitutes them (SEP-0007); a
+        remote store sends them as a VALUES clause after the query, joined with its whole pattern —
+        which Virtuoso takes after a SELECT only, hence SELECT only everywhere (an ASK or CONSTRUCT on
+        one graph names it with ``dataset``). The two agree when each bound variable is projected
+        (pyoxigraph refuses to substitute one the SELECT leaves out) and joined in the query's
+        outermost group: not only inside OPTIONAL, MINUS, EXISTS or a subquery, and not under
+        GROUP BY (a trailing VALUES clause is joined after grouping)."""
+
+    def select(
+        self, sparql: str, *, prefixes: dict[str, str] | None = None, bindings: Bindings | None = None
+    ) -> list[dict[str, str]]:
         """Run a SELECT and return rows of plain values (IRIs and literal lexical forms)."""
+
+    def ask(self, sparql: str, *, prefixes: dict[str, str] | None = None, dataset: Dataset | None = None) -> bool:
+        """Run an ASK and return its answer (``QueryError`` for any other form): a boolean read from
+        the parsed result, never guessed from the bytes of one."""
+
+    def replace_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> bool:
+        """Make the named graph hold exactly ``triples`` (none: drop it), keeping the default graph
+        the merge, in one transaction (a remote store: in one request up to its batch size, see
+        docs/remote-stores.md); whether the graph held triples before. For the graph store's PUT: no
+        SPARQL text is made of the triples on the embedded store, so the write costs what inserting
+        them costs, at any size. ``QueryError`` for the merge repair's reserved graph."""
+
+    def add_to_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> bool:
+        """Add ``triples`` to the named graph, keeping the default graph the merge, in one
+        transaction; whether the graph held triples before (the graph store's POST)."""
+
+    def drop_graph(self, graph: ox.NamedNode) -> bool:
+        """Drop the named graph, keeping the default graph the merge; False, with nothing written,
+        when it held no triples (the graph store's DELETE)."""
 
     def update(self, sparql: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
         """Run a SPARQL update in one transaction, keeping the default graph the merge of the named
@@ -110,6 +153,12 @@ class Store(Protocol):
 
     def exists(self) -> bool:
         """Whether there is a store to read: an embedded store's folder, a remote store's data."""
+
+    def is_complete(self) -> bool:
+        """Whether the store holds whole data, not the remains of a build that did not finish, so a
+        server can refuse to answer from half a dataset. An embedded store swaps versions atomically
+        and is always complete; a remote one is loaded in many requests and says whether the last
+        build that began has finished."""
 
     def version_name(self) -> str:
         """An identifier of the store's current state, which changes with every write (a remote

@@ -1,8 +1,10 @@
-"""What every backend does the same way, written once: bounded answers, rows for ``select()``, graph
-replacement as one update, and the refusal of writes on a read-only handle.
+"""What every backend does the same way, written once: bounded answers, rows for ``select()``, the
+answer of ``ask()``, checked bindings, graph replacement as one update, the graph store's writes and
+the refusal of writes on a read-only handle.
 
-A backend subclasses ``StoreBase`` and supplies how it runs a SELECT (``_solutions``), an update and a
-dump of its dataset; the rest of the ``Store`` interface follows from those here.
+A backend subclasses ``StoreBase`` and supplies how it runs a SELECT or an ASK (``_answer``), an
+update, a write of one graph's triples (``_write_graph``) and a dump of its dataset; the rest of the
+``Store`` interface follows from those here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import TYPE_CHECKING, BinaryIO
 import pyoxigraph as ox
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
+from dprk_kg.store.base import Bindings, Dataset
 from dprk_kg.store.formats import ResultFormat, dataset_serialisation, serialise
+from dprk_kg.store.merge import SCRATCH_GRAPH
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -40,6 +44,26 @@ def rows(solutions: ox.QuerySolutions) -> list[dict[str, str]]:
     unbound variable is left out of its row."""
     names = [variable.value for variable in solutions.variables]
     return [{name: term.value for name in names if (term := solution[name]) is not None} for solution in solutions]
+
+
+HAS_TRIPLES = "ASK { ?s ?p ?o }"  # run with a named graph as the default graph: whether it holds triples
+BINDINGS_ARE_FOR_SELECT = (
+    "bindings are given to SELECT queries only (a remote store sends them as a VALUES clause after the "
+    "query, which Virtuoso takes after a SELECT only); choose a graph for an ASK or CONSTRUCT with a dataset"
+)
+
+
+def checked_bindings(bindings: Bindings | None) -> Bindings:
+    """The bindings, each a variable name and an IRI or a literal — checked when the query runs as well
+    as by the type checker, since a string where a term belongs would reach a remote store as text."""
+    for name, term in (bindings or {}).items():
+        try:
+            ox.Variable(name)
+        except ValueError as error:
+            raise QueryError(f"{name!r} is not a variable name: {error}") from error
+        if not isinstance(term, (ox.NamedNode, ox.Literal)):
+            raise QueryError(f"?{name} must be bound to an IRI or a literal term, not {type(term).__name__}")
+    return bindings or {}
 
 
 def ntriples(triples: list[ox.Triple]) -> str:
@@ -77,15 +101,64 @@ class StoreBase(ABC):
         """Run a SPARQL update in one transaction, keeping the default graph the merge."""
 
     @abstractmethod
-    def _solutions(self, sparql: str, prefixes: dict[str, str] | None) -> ox.QuerySolutions:
-        """The solutions of a SELECT; ``QueryError`` for any other form."""
+    def _answer(
+        self, sparql: str, prefixes: dict[str, str] | None, bindings: Bindings, dataset: Dataset | None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | None:
+        """The solutions of a SELECT or the answer of an ASK; None for a CONSTRUCT or DESCRIBE."""
+
+    @abstractmethod
+    def _write_graph(self, graph: ox.NamedNode, triples: list[ox.Triple], *, replace: bool) -> bool:
+        """Add ``triples`` to the graph (``replace``: instead of what it holds) and repair the merge
+        for that graph alone; whether it held triples before."""
 
     @abstractmethod
     def _write_dataset(self, target: ox.RdfFormat, out: BinaryIO) -> None:
         """Write every quad of the dataset to ``out`` in ``target`` (a format with named graphs)."""
 
-    def select(self, sparql: str, *, prefixes: dict[str, str] | None = None) -> list[dict[str, str]]:
-        return rows(self._solutions(sparql, prefixes))
+    def select(
+        self, sparql: str, *, prefixes: dict[str, str] | None = None, bindings: Bindings | None = None
+    ) -> list[dict[str, str]]:
+        answer = self._answer(sparql, prefixes, checked_bindings(bindings), None)
+        if not isinstance(answer, ox.QuerySolutions):
+            raise not_a_select()
+        return rows(answer)
+
+    def ask(self, sparql: str, *, prefixes: dict[str, str] | None = None, dataset: Dataset | None = None) -> bool:
+        answer = self._answer(sparql, prefixes, {}, dataset)
+        if not isinstance(answer, ox.QueryBoolean):
+            raise QueryError("ask() runs ASK queries only")
+        return bool(answer)
+
+    def replace_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> bool:
+        wanted = list(triples)
+        if not wanted:  # replaced by nothing: dropped, and nothing written if there was nothing
+            return self.drop_graph(graph)
+        return self._write_graph(self._writable(graph), wanted, replace=True)
+
+    def add_to_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> bool:
+        graph, added = self._writable(graph), list(triples)
+        if not added:  # nothing to write: no new version, no request
+            return self._holds_triples(graph)
+        return self._write_graph(graph, added, replace=False)
+
+    def drop_graph(self, graph: ox.NamedNode) -> bool:
+        graph = self._writable(graph)
+        if not self._holds_triples(graph):
+            return False
+        return self._write_graph(graph, [], replace=True)
+
+    def _holds_triples(self, graph: ox.NamedNode) -> bool:
+        """Whether the named graph holds triples: the graph store's test of whether it exists."""
+        return self.ask(HAS_TRIPLES, dataset=Dataset((graph.value,)))
+
+    def _writable(self, graph: ox.NamedNode) -> ox.NamedNode:
+        """The graph, if this handle may write it: not read-only, and not the merge repair's graph."""
+        self._check_writable()
+        if graph.value == SCRATCH_GRAPH:
+            raise QueryError(
+                f"<{SCRATCH_GRAPH}> is reserved for keeping the default graph the merge; use another graph"
+            )
+        return graph
 
     def replace_graphs(self, graphs: Iterable[str], nquads: bytes) -> None:
         self.update(graph_replacement_update(graphs, nquads))

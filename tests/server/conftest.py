@@ -60,8 +60,10 @@ def start_server(
     env: dict[str, str] | None = None,
     timeout: float | None = None,
     store_location: str | None = None,
+    healthz: int = 200,
 ) -> Server:
-    """``store_location`` serves a remote store (``oxigraph+http://…``) instead of the path ``store``."""
+    """``store_location`` serves a remote store (``oxigraph+http://…``) instead of the path ``store``;
+    ``healthz`` is the status that says the server is up (503 for one in front of an incomplete store)."""
     port = free_port()
     command = [
         sys.executable,
@@ -91,7 +93,7 @@ def start_server(
         if process.poll() is not None:
             raise RuntimeError(f"the server exited: {log.read_text()}")
         try:
-            if requests.get(f"{server.url}/healthz", timeout=2).status_code == 200:
+            if requests.get(f"{server.url}/healthz", timeout=2).status_code == healthz:
                 return server
         except requests.RequestException:
             pass

@@ -91,3 +91,23 @@ def test_ontology_and_graphs_dereference(server: Server) -> None:
 def test_unknown_iri_is_404(server: Server) -> None:
     response = requests.get(f"{server.url}/id/pyongyang-spaceport.ttl")
     assert response.status_code == 404 and "nothing is known about" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/x%3E%20%7D%20UNION%20%7B%20?s%20?p%20?o%20%7D.ttl",  # would close <…> if pasted into a query
+        "/id/a%5Cu003E.html",  # an escape that a query's <…> would decode to ">"
+        "/claim/x%22y.nq",
+        "/doc/%7B%7D.html",
+    ],
+)
+def test_a_path_that_is_no_iri_is_404(server: Server, path: str) -> None:
+    response = requests.get(f"{server.url}{path}")
+    assert response.status_code == 404 and "is not an absolute IRI" in response.text
+
+
+def test_an_iri_with_query_syntax_in_it_is_only_itself(server: Server) -> None:
+    """Characters that mean something in a query's text are part of the IRI the page is bound to."""
+    response = requests.get(f"{server.url}/id/orang-county'(x);$y.ttl")
+    assert response.status_code == 404 and "nothing is known about" in response.text

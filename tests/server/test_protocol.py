@@ -17,6 +17,7 @@ import requests
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
+from dprk_kg.config import Config
 from tests.server.conftest import Server, start_server
 
 COUNTIES = "SELECT ?label WHERE { ?c a dkg:County ; rdfs:label ?label FILTER (LANG(?label) = 'en') } ORDER BY ?label"
@@ -277,8 +278,9 @@ def test_wrong_media_type_and_method(server: Server) -> None:
 
 
 def test_body_over_the_limit(server: Server) -> None:
+    limit = Config.load(environ={}).max_body_bytes  # the default: the server is started without a setting
     response = requests.post(
-        f"{server.url}/sparql", data=b"#" * (2 << 20), headers={"Content-Type": "application/sparql-query"}
+        f"{server.url}/sparql", data=b"#" * (limit + 1), headers={"Content-Type": "application/sparql-query"}
     )
     assert response.status_code == 413 and "larger than the limit" in response.text
 

@@ -23,7 +23,7 @@ from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.store import ResultFormat, ResultKind, Store, open_store
 from dprk_kg.store.base import Dataset, Session
 from dprk_kg.store.merge import SCRATCH_GRAPH
-from dprk_kg.vocabulary import RDFS
+from dprk_kg.vocabulary import DKG, RDF, RDFS
 from tests.store.conftest import RemoteServer
 
 BASE = "https://example.org/contract/"  # the deployment's base: every graph of these tests is under it
@@ -145,6 +145,13 @@ def test_create_empty_leaves_an_empty_usable_store(store: Store) -> None:
     assert values(store) == set()
     store.update(f'INSERT DATA {{ GRAPH <{G3}> {{ {S} {P} "3" }} }}')
     assert values(store) == {"3"}
+
+
+def test_a_replaced_or_emptied_store_is_complete(store: Store, reader: Store) -> None:
+    """What a build or an emptying finished is whole (a remote load cut short is not: test_incomplete_builds.py)."""
+    assert store.is_complete() and reader.is_complete()
+    store.create_empty()
+    assert store.is_complete()
 
 
 # --- query: every kind in every format -------------------------------------------------------------
@@ -269,6 +276,76 @@ def test_select_runs_selects_only(store: Store) -> None:
         store.select(f"ASK {{ {S} ?p ?o }}")
 
 
+# --- bindings, ask ---------------------------------------------------------------------------------
+
+
+def test_bindings_give_a_select_its_terms(store: Store) -> None:
+    assert {r["o"] for r in store.select(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {P} ?o }}", bindings={"s": S})} == {
+        "1",
+        "2",
+    }
+    in_graphs = f"SELECT ?g ?s ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), '{BASE}')) }}"
+    assert [r["g"] for r in store.select(in_graphs, bindings={"o": ox.Literal("2")})] == [G2]
+    assert [r["g"] for r in store.select(in_graphs, bindings={"o": LABEL})] == [G1]
+    assert store.select(in_graphs, bindings={"g": ox.NamedNode(G1), "o": ox.Literal("1")}) == [
+        {"g": G1, "s": S.value, "o": "1"}
+    ]
+    output = store.query(in_graphs, ResultFormat.SPARQL_JSON, bindings={"o": ox.Literal("2")})
+    assert [b["g"]["value"] for b in json.loads(output.body)["results"]["bindings"]] == [G2]
+
+
+def test_bindings_are_for_selects_only(store: Store) -> None:
+    """A remote store sends them as a VALUES clause after the query, which Virtuoso refuses after an
+    ASK or a CONSTRUCT; every store refuses them there, and a graph is chosen with a dataset instead."""
+    for text, result_format in [
+        (f"ASK {{ ?s {P} ?o }}", ResultFormat.SPARQL_JSON),
+        (f"CONSTRUCT {{ ?s {P} ?o }} WHERE {{ ?s {P} ?o }}", ResultFormat.N_TRIPLES),
+    ]:
+        with pytest.raises(QueryError, match="SELECT queries only"):
+            store.query(text, result_format, bindings={"s": S})
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '1" } } ; DROP ALL ; #',  # would close the literal and the group if it were pasted
+        "1\n} } DROP ALL",
+        '\\" . ?s ?p ?o',
+        'ü \\u0022 \' """ ',
+    ],
+)
+def test_a_bound_value_is_one_term_whatever_it_holds(store: Store, backend: Backend, hostile: str) -> None:
+    """The value of a request (issue 9: pages and the graph store pasted them into query text) reaches
+    the store as a term: it matches only itself, and nothing it holds is read as SPARQL."""
+    query = "SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert store.select(query, bindings={"o": ox.Literal(hostile)}) == []
+    store.replace_graph(ox.NamedNode(G3), [ox.Triple(S, P, ox.Literal(hostile))])
+    assert store.select(query, bindings={"o": ox.Literal(hostile)}) == [{"g": G3, "o": hostile}]
+    assert store.quad_count() == len(dataset_quads(backend)) + (2 if backend.holds_merge else 1)
+
+
+def test_only_terms_can_be_bound(store: Store) -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?o }"
+    for bindings, message in [
+        ({"s": f"{S}"}, "must be bound to an IRI or a literal"),  # text, not a term
+        ({"s": ox.BlankNode()}, "must be bound to an IRI or a literal"),  # a VALUES clause cannot hold one
+        ({"s s": S}, "not a variable name"),
+    ]:
+        with pytest.raises(QueryError, match=message):
+            store.select(query, bindings=bindings)
+
+
+def test_ask_answers_asks_only(store: Store) -> None:
+    assert store.ask(f"ASK {{ {S} {P} ?o }}") and not store.ask(f'ASK {{ {S} {P} "9" }}')
+    assert store.ask(f'ASK {{ {S} {P} "2" }}', dataset=Dataset((G2,)))
+    assert not store.ask(f'ASK {{ {S} {P} "2" }}', dataset=Dataset((G1,)))
+    for text in (ALL_ABOUT_S, CONSTRUCT):
+        with pytest.raises(QueryError, match="ASK queries only"):
+            store.ask(text)
+    with pytest.raises(QueryError, match="SELECT queries only"):
+        store.select(CONSTRUCT)
+
+
 # --- update ----------------------------------------------------------------------------------------
 
 
@@ -340,6 +417,108 @@ def test_replace_graphs_in_one_transaction(store: Store) -> None:
     assert values(store) == {"3"}
 
 
+# --- graph writes: replace_graph, add_to_graph, drop_graph ---------------------------------------------
+
+
+def assert_the_default_graph_is_the_merge(store: Store, backend: Backend) -> None:
+    """The default graph holds each triple of the factual named graphs (those it does not type
+    dkg:NonFactual) once and nothing else, where the store keeps the merge (Virtuoso answers the
+    union itself)."""
+    if backend.holds_merge:
+        out = io.BytesIO()
+        store.dump(ResultFormat.N_QUADS, out)
+        quads = list(ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS))
+        default = {q.triple for q in quads if isinstance(q.graph_name, ox.DefaultGraph)}
+        left_out = {t.subject for t in default if t.predicate == RDF.type and t.object == DKG.NonFactual}
+        named = {q.triple for q in quads if isinstance(q.graph_name, ox.NamedNode) and q.graph_name not in left_out}
+        assert default == named
+
+
+def test_replace_graph_keeps_the_default_graph_the_merge(store: Store, backend: Backend) -> None:
+    assert store.replace_graph(ox.NamedNode(G2), [ox.Triple(S, P, ox.Literal("3")), ox.Triple(S, Q, OBJ)])
+    assert values(store) == {"1", "3"}  # "1" is still stated in G1; "2" was stated in G2 only
+    assert_the_default_graph_is_the_merge(store, backend)
+    assert not store.replace_graph(ox.NamedNode(G3), [ox.Triple(S, P, ox.Literal("9"))])  # a new graph
+    assert values(store) == {"1", "3", "9"}
+    assert store.replace_graph(ox.NamedNode(G3), [])  # replaced by nothing: gone
+    assert sorted(store.graph_names()) == [G1, G2] and values(store) == {"1", "3"}
+    assert_the_default_graph_is_the_merge(store, backend)
+
+
+def test_add_to_graph_keeps_the_default_graph_the_merge(store: Store, backend: Backend) -> None:
+    assert store.add_to_graph(ox.NamedNode(G1), [ox.Triple(S, P, ox.Literal("2")), ox.Triple(S, P, ox.Literal("5"))])
+    assert not store.add_to_graph(ox.NamedNode(G3), [ox.Triple(S, P, ox.Literal("6"))])
+    version = store.version_name()
+    assert store.add_to_graph(ox.NamedNode(G3), []) and store.version_name() == version  # nothing to write
+    assert store.drop_graph(ox.NamedNode(G2))
+    assert values(store) == {"1", "2", "5", "6"}  # "2" is now stated in G1 as well
+    assert_the_default_graph_is_the_merge(store, backend)
+
+
+def test_drop_graph_keeps_the_default_graph_the_merge(store: Store, backend: Backend) -> None:
+    version = store.version_name()
+    assert not store.drop_graph(ox.NamedNode(G3)) and store.version_name() == version  # nothing to drop
+    assert store.drop_graph(ox.NamedNode(G2))
+    assert values(store) == {"1"} and sorted(store.graph_names()) == [G1]
+    assert_the_default_graph_is_the_merge(store, backend)
+
+
+def test_graph_writes_keep_blank_nodes_one_node(store: Store, backend: Backend) -> None:
+    node = ox.BlankNode()
+    store.replace_graph(ox.NamedNode(G3), [ox.Triple(node, P, ox.Literal("7")), ox.Triple(node, Q, OBJ)])
+    nodes = f'SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH <{G3}> {{ ?x {P} "7" ; {Q} {OBJ} }} }}'
+    assert store.select(nodes) == [{"n": "1"}]  # counted: Virtuoso's "nodeID://…" labels do not parse
+    assert_the_default_graph_is_the_merge(store, backend)
+    store.replace_graph(ox.NamedNode(G3), [ox.Triple(S, P, ox.Literal("8"))])
+    assert values(store) == {"1", "2", "8"}
+    assert_the_default_graph_is_the_merge(store, backend)
+
+
+def test_graph_writes_leave_non_factual_graphs_out_of_the_merge(store: Store, backend: Backend) -> None:
+    """A graph the merge types dkg:NonFactual (a curator's inference, an opinion …) adds nothing to the
+    default graph, and a triple only it states leaves the default graph (merge.py)."""
+    typing = ox.NamedNode(f"{BASE}graph/provenance")
+    store.add_to_graph(typing, [ox.Triple(ox.NamedNode(G3), RDF.type, DKG.NonFactual)])
+    store.replace_graph(ox.NamedNode(G3), [ox.Triple(S, P, ox.Literal("7")), ox.Triple(S, P, ox.Literal("1"))])
+    assert values(store) == ({"1", "2"} if backend.holds_merge else {"1", "2", "7"})
+    assert_the_default_graph_is_the_merge(store, backend)
+    store.drop_graph(ox.NamedNode(G1))
+    store.drop_graph(ox.NamedNode(G2))
+    assert values(store) == (set() if backend.holds_merge else {"1", "7"})
+    assert_the_default_graph_is_the_merge(store, backend)
+
+
+def test_a_graph_larger_than_one_request_is_written_whole(store: Store, backend: Backend) -> None:
+    """More triples than a remote store takes in one update (10,000 with their merge on Oxigraph
+    server, 1,000 on Virtuoso) go in several; blank nodes, which a second request could not name
+    again, then cannot be written there."""
+    many = [ox.Triple(ox.NamedNode(f"https://example.org/n{i}"), P, ox.Literal(str(i))) for i in range(12_000)]
+    assert not store.replace_graph(ox.NamedNode(G3), many)
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{G3}> {{ ?s ?p ?o }} }}"
+    assert store.select(count) == [{"n": "12000"}]
+    assert_the_default_graph_is_the_merge(store, backend)
+    with_blank_node = [*many, ox.Triple(ox.BlankNode(), P, OBJ)]
+    if backend.name == "embedded":
+        assert store.replace_graph(ox.NamedNode(G3), with_blank_node)
+    else:
+        with pytest.raises(QueryError, match="blank nodes"):
+            store.replace_graph(ox.NamedNode(G3), with_blank_node)
+        assert store.select(count) == [{"n": "12000"}]
+
+
+def test_graph_writes_refuse_the_merge_repair_graph(store: Store) -> None:
+    scratch = ox.NamedNode(SCRATCH_GRAPH)
+    writes: list[Callable[[], bool]] = [
+        lambda: store.replace_graph(scratch, [ox.Triple(S, P, OBJ)]),
+        lambda: store.add_to_graph(scratch, [ox.Triple(S, P, OBJ)]),
+        lambda: store.drop_graph(scratch),
+    ]
+    for write in writes:
+        with pytest.raises(QueryError, match="reserved"):
+            write()
+    assert values(store) == {"1", "2"}
+
+
 # --- dump --------------------------------------------------------------------------------------------
 
 
@@ -366,6 +545,12 @@ def test_the_version_changes_with_every_write(store: Store, tmp_path: Path) -> N
     seen.append(store.version_name())
     store.replace_graphs([G3], b"")
     seen.append(store.version_name())
+    store.add_to_graph(ox.NamedNode(G3), [ox.Triple(S, P, ox.Literal("3"))])
+    seen.append(store.version_name())
+    store.replace_graph(ox.NamedNode(G3), [ox.Triple(S, P, ox.Literal("4"))])
+    seen.append(store.version_name())
+    store.drop_graph(ox.NamedNode(G3))
+    seen.append(store.version_name())
     store.replace_dataset(nquads_file(tmp_path, as_built(NAMED), "again.nq"))
     seen.append(store.version_name())
     store.create_empty()
@@ -379,6 +564,9 @@ def test_a_read_only_handle_reads_and_refuses_writes(reader: Store, tmp_path: Pa
     writes: list[Callable[[], None]] = [
         lambda: reader.update(f'INSERT DATA {{ GRAPH <{G3}> {{ {S} {P} "3" }} }}'),
         lambda: reader.replace_graphs([G1], b""),
+        lambda: reader.replace_graph(ox.NamedNode(G1), []),
+        lambda: reader.add_to_graph(ox.NamedNode(G1), [ox.Triple(S, P, OBJ)]),
+        lambda: reader.drop_graph(ox.NamedNode(G1)),
         lambda: reader.replace_dataset(source),
         reader.create_empty,
     ]
@@ -411,3 +599,15 @@ def _rdf(result_format: ResultFormat) -> ox.RdfFormat:
     found = ox.RdfFormat.from_media_type(result_format.media_type)
     assert found is not None
     return found
+
+
+def test_the_complete_view_reads_every_named_graph(store: Store, backend: Backend) -> None:
+    """Dataset(union=True), the complete view: a triple only a dkg:NonFactual graph holds is read
+    there, and not in the default graph."""
+    typing = ox.NamedNode(f"{BASE}graph/provenance")
+    store.add_to_graph(typing, [ox.Triple(ox.NamedNode(G3), RDF.type, DKG.NonFactual)])
+    store.replace_graph(ox.NamedNode(G3), [ox.Triple(S, P, ox.Literal("7"))])
+    ask = f'ASK {{ {S} {P} "7" }}'
+    assert store.ask(ask, dataset=Dataset(union=True))
+    assert store.ask(f'ASK {{ {S} {P} "1" }}', dataset=Dataset(union=True))
+    assert store.ask(ask) is not backend.holds_merge  # Virtuoso answers its default graph as the union

@@ -1,0 +1,69 @@
+"""Views (issue 10): the default graph of /sparql holds what the sources state or report as fact; a
+client chooses everything with the standard default-graph-uri — here with SPARQLWrapper, as any
+client would — and still finds each non-factual triple with its status through GRAPH."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+import requests
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from dprk_kg.vocabulary import DEFAULT_BASE
+from tests.server.conftest import Server
+
+UNCERTAIN = (
+    "ASK { <https://w3id.org/dprk-kg/id/government-of-north-korea> <https://w3id.org/dprk-kg/ontology#funds> "
+    "<https://w3id.org/dprk-kg/id/local-development-projects> }"
+)
+ENTAILED_FROM_A_GUESS = (
+    "ASK { <https://w3id.org/dprk-kg/id/20x10-regional-development-policy> "
+    "<https://w3id.org/dprk-kg/ontology#fundedBy> <https://w3id.org/dprk-kg/id/russian-funding-for-weapons> }"
+)
+COMPLETE, FACTS = f"{DEFAULT_BASE}view/complete", f"{DEFAULT_BASE}view/facts"
+
+
+def _ask(server: Server, query: str, *default_graphs: str) -> bool:
+    client = SPARQLWrapper(f"{server.url}/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(JSON)
+    for graph in default_graphs:
+        client.addDefaultGraph(graph)
+    answer = client.queryAndConvert()
+    assert isinstance(answer, dict)
+    return bool(answer["boolean"])
+
+
+@pytest.mark.parametrize("query", [UNCERTAIN, ENTAILED_FROM_A_GUESS])
+def test_the_default_graph_holds_facts_and_the_complete_view_everything(server: Server, query: str) -> None:
+    assert _ask(server, query) is False
+    assert _ask(server, query, FACTS) is False
+    assert _ask(server, query, COMPLETE) is True
+
+
+def test_a_view_is_the_whole_default_graph(server: Server) -> None:
+    response = requests.get(
+        f"{server.url}/sparql",
+        params={"query": "ASK {}", "default-graph-uri": [COMPLETE, f"{DEFAULT_BASE}graph/registry"]},
+    )
+    assert response.status_code == 400 and "give it alone" in response.text
+
+
+def test_named_graphs_stay_selectable_beside_a_view(server: Server) -> None:
+    query = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    registry = f"{DEFAULT_BASE}graph/registry"
+    response = requests.get(
+        f"{server.url}/sparql",
+        params={"query": query, "default-graph-uri": COMPLETE, "named-graph-uri": registry},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_the_service_description_names_the_views(server: Server) -> None:
+    response = requests.get(f"{server.url}/sparql", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    views = set(graph.objects(None, rdflib.URIRef("https://w3id.org/dprk-kg/ontology#view")))
+    assert views == {rdflib.URIRef(COMPLETE), rdflib.URIRef(FACTS)}
+    for view in views:
+        assert graph.value(view, rdflib.DCTERMS.description)
