@@ -24,13 +24,13 @@ DEFAULT_GRAPH_IS_DERIVED = (
     "written directly; name a graph (GRAPH <…> { … }, WITH <…>, or ?graph=… on the graph store)"
 )
 
-SCRATCH_GRAPH = "urn:dprk-kg:scratch:merge-repair"  # holds touched graphs' old content during one update
+RESERVED = "urn:dprk-kg:"  # the store's own graphs (the repair's scratch, a remote build's status): never data
+SCRATCH_GRAPH = f"{RESERVED}scratch:merge-repair"  # holds touched graphs' old content during one update
 NON_FACTUAL = str(DKG.NonFactual)
+FACTUAL = f'FILTER NOT EXISTS {{ ?g a {NON_FACTUAL} }} FILTER (!STRSTARTS(STR(?g), "{RESERVED}"))'
 FULL_REPAIR = f"""
-DELETE {{ ?s ?p ?o }} WHERE {{
-  ?s ?p ?o FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?g a {NON_FACTUAL} }} }} }} ;
-INSERT {{ ?s ?p ?o }} WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?g a {NON_FACTUAL} }} FILTER NOT EXISTS {{ ?s ?p ?o }} }}
+DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {FACTUAL} }} }} ;
+INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {FACTUAL} FILTER NOT EXISTS {{ ?s ?p ?o }} }}
 """
 
 

@@ -37,7 +37,7 @@ from dprk_kg.store.endpoints import FLAVOURS, Endpoints, Flavour, discover, fixe
 from dprk_kg.store.formats import ResultFormat, ResultKind, check_fits, transcode
 from dprk_kg.store.http import HttpConnector, body_stream, credentials, read_bounded
 from dprk_kg.store.location import RemoteLocation, parse_location
-from dprk_kg.store.merge import SCRATCH_GRAPH, analyse_update, repaired_update
+from dprk_kg.store.merge import RESERVED, SCRATCH_GRAPH, analyse_update, repaired_update
 from dprk_kg.vocabulary import DEFAULT_BASE, DKG, XSD
 
 DROPS_PER_REQUEST = 200
@@ -45,9 +45,9 @@ NON_FACTUAL = f"SELECT ?graph WHERE {{ ?graph a {DKG.NonFactual} }}"  # ?graph b
 # Whether a deployment's last build finished: ``<base> STATE "incomplete"|"complete" ; SINCE time`` in a
 # graph outside every base, so it is never one of a deployment's graphs (dropped by a rebuild, dumped,
 # counted) and several deployments sharing a store each keep their own status in it.
-STATUS_GRAPH = "urn:dprk-kg:build-status"
-STATE = "urn:dprk-kg:build-status:state"
-SINCE = "urn:dprk-kg:build-status:since"
+STATUS_GRAPH = f"{RESERVED}build-status"  # reserved: no repair of the merge reads it (merge.py)
+STATE = f"{STATUS_GRAPH}:state"
+SINCE = f"{STATUS_GRAPH}:since"
 INCOMPLETE, COMPLETE = "incomplete", "complete"
 # A Turtle document is a TriG document, and N-Triples are N-Quads, of the default graph alone: a
 # CONSTRUCT's triples asked for in the former are already written in the latter.

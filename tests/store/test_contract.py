@@ -611,3 +611,14 @@ def test_the_complete_view_reads_every_named_graph(store: Store, backend: Backen
     assert store.ask(ask, dataset=Dataset(union=True))
     assert store.ask(f'ASK {{ {S} {P} "1" }}', dataset=Dataset(union=True))
     assert store.ask(ask) is not backend.holds_merge  # Virtuoso answers its default graph as the union
+
+
+def test_a_full_repair_leaves_the_stores_own_graphs_out_of_the_merge(store: Store, backend: Backend) -> None:
+    """An update whose graphs only running can tell recomputes the whole merge: a remote build's status
+    graph (urn:dprk-kg:build-status) is the store's, not data, and stays out of it."""
+    if backend.name == "virtuoso":  # answers 500 (SR002) to an update with a variable graph and a DROP after it
+        pytest.skip("Virtuoso 7 fails such an update; a known gap (docs/remote-stores.md)")
+    store.update(f"INSERT {{ GRAPH ?g {{ {S} {Q} {OBJ} }} }} WHERE {{ GRAPH ?g {{ {S} {P} ?o }} }}")
+    assert_the_default_graph_is_the_merge(store, backend)
+    if backend.holds_merge:
+        assert not store.ask("ASK { ?deployment <urn:dprk-kg:build-status:state> ?state }")
