@@ -73,16 +73,20 @@ class Worker:
         nquads = with_default_graph(quads, hidden)
         transitive = transitive_factual = b""
         if self.reasoner is not None:
-            factual_store = (
-                self.gate.working_store(self.with_context([q for q in quads if q.graph_name not in hidden]))
-                if hidden
-                else store
-            )
-            factual = self.reasoner.infer(factual_store)
-            every = self.reasoner.infer(store) if hidden else factual
+            # Close the facts first; then add the non-factual claims and let the closure go on from there
+            # (cheaper than closing everything again from the start).
+            closing = store
+            if hidden:
+                closing = self.gate.working_store(self.with_context([q for q in quads if q.graph_name not in hidden]))
+            factual = self.reasoner.infer(closing)
+            transitive = transitive_factual = _ntriples(self.reasoner.transitive_links(closing))
+            every = factual
+            if hidden:
+                rest = self.with_context([q for q in quads if q.graph_name in hidden])
+                closing.extend(ox.Quad(t.subject, t.predicate, t.object) for t in rest)
+                every = self.reasoner.infer(closing)
+                transitive = _ntriples(self.reasoner.transitive_links(closing))
             nquads += entailment_nquads(factual, every, {q.triple for q in quads}, iris)
-            transitive = _ntriples(self.reasoner.transitive_links(store))
-            transitive_factual = _ntriples(self.reasoner.transitive_links(factual_store)) if hidden else transitive
         claim_graphs = {ox.NamedNode(iris.claim(d.document.id, c.id)) for d in loaded for c in d.claims.claims}
         asserted = sum(1 for q in quads if q.graph_name in claim_graphs)
         return BatchResult(
