@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from benchmarks.corpus.writer import generate, prepare
+from dprk_kg.vocabulary import DKG, RDF
 from tests.conftest import SEEDS, run_cli, sorted_dump
 
 INFERRED = "<https://w3id.org/dprk-kg/graph/inferred> .\n"
@@ -52,6 +54,19 @@ def test_rules_and_owlrl_agree_on_a_generated_corpus(tmp_path: Path, corpus: Pat
     assert len(inferred(owlrl)) > 5000
     assert inferred(rules) == inferred(owlrl)
     assert rules == owlrl
+    assert_the_default_graph_holds_only_facts(owlrl)
+
+
+def assert_the_default_graph_holds_only_facts(dump: list[str]) -> None:
+    """View by view: the default graph is exactly the merge of the graphs not typed dkg:NonFactual, and
+    the corpus has non-factual claims and entailments resting on them, which it leaves out."""
+    quads = list(ox.parse("\n".join(dump).encode(), format=ox.RdfFormat.N_QUADS))
+    hidden = {q.subject for q in quads if q.predicate == RDF.type and q.object == DKG.NonFactual}
+    default = {q.triple for q in quads if isinstance(q.graph_name, ox.DefaultGraph)}
+    factual = {q.triple for q in quads if isinstance(q.graph_name, ox.NamedNode) and q.graph_name not in hidden}
+    only_hidden = {q.triple for q in quads if q.graph_name in hidden} - factual
+    assert len(hidden) > 100 and only_hidden
+    assert default == factual
 
 
 @pytest.mark.slow
