@@ -49,6 +49,8 @@ def flavour(server: RemoteServer) -> str:
 def test_competency_answers_through_the_remote_store(remote: RemoteServer, query: CompetencyQuery) -> None:
     if flavour(remote) == "virtuoso" and query.name in VIRTUOSO_CHANGES:
         pytest.xfail("Virtuoso stores xsd:duration as a number of months")
+    if flavour(remote) == "virtuoso" and query.name == "21-how-sure":
+        pytest.xfail("Virtuoso's default graph is the union of every graph: it reads non-factual claims as facts")
     store = open_store(remote.reader, read_only=True)
     data = json.loads(store.query(query.sparql, ResultFormat.SPARQL_JSON).body)
     found = [tuple(b.get(n, {}).get("value", "") for n in data["head"]["vars"]) for b in data["results"]["bindings"]]
