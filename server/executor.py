@@ -38,9 +38,14 @@ QUERY_STACK_BYTES = 1 << 30
 T = TypeVar("T")
 
 
-def on_deep_stack(work: Callable[[], T]) -> T:
-    """Run ``work`` on a thread with the query thread's stack (for updates, which the engine evaluates
-    like queries), and return its result or raise its exception."""
+ABANDONED = threading.Event()  # an update outlived its limit: this process must not serve another
+
+
+def on_deep_stack(work: Callable[[], T], timeout: float) -> T:
+    """Run ``work`` (an update, which the engine evaluates like a query) on a thread with the query
+    thread's stack, within the time limit; its result, or its exception. Past the limit the update is
+    abandoned like a query: ``QueryTimeout``, and the worker retires once the answer is sent — the
+    update, on a copy-on-write version, is then lost unless it finished in between."""
     outcome: Future[T] = Future()
 
     def run() -> None:
@@ -49,7 +54,14 @@ def on_deep_stack(work: Callable[[], T]) -> T:
         except BaseException as error:  # handed back to the caller
             outcome.set_exception(error)
 
-    start_deep_thread(run, "update", daemon=False).join()
+    thread = start_deep_thread(run, "update", daemon=True)
+    thread.join(timeout)
+    if thread.is_alive():
+        ABANDONED.set()
+        raise QueryTimeout(
+            f"the update ran longer than the limit of {timeout:g} s and was abandoned; it is not applied "
+            "unless it finished while this answer was sent: check before sending it again"
+        )
     return outcome.result()
 
 

@@ -22,7 +22,7 @@ from dprk_kg.server.examples import examples
 from dprk_kg.server.executor import Answer, QueryJob, QueryTimeout, on_deep_stack
 from dprk_kg.server.runtime import config, executor, writable_store
 from dprk_kg.server.service_description import service_description
-from dprk_kg.sparql.parser import MAX_OPENINGS, TooDeep, openings
+from dprk_kg.sparql.parser import MAX_OPENINGS, TooDeep, TooSlow, openings
 from dprk_kg.sparql.reading import Target, UpdateReading, is_update, read_query, read_update
 from dprk_kg.store import ResultKind
 from dprk_kg.vocabulary import base_prefixes
@@ -69,7 +69,11 @@ def run_query(
     prefixes = base_prefixes(settings.base)
     _refuse_too_many_openings(text)
     try:
-        reading = read_query(text, prefixes=prefixes, max_depth=settings.max_nesting)
+        reading = read_query(
+            text, prefixes=prefixes, max_depth=settings.max_nesting, deadline=time.monotonic() + settings.query_timeout
+        )
+    except TooSlow as error:
+        raise HttpError(413, f"query error: {error}") from error
     except TooDeep as error:
         raise HttpError(400, f"{error}, the most this endpoint accepts (DPRK_KG_MAX_NESTING)") from error
     except QueryError as error:
@@ -174,9 +178,14 @@ def update() -> Response:
     started = time.perf_counter()
     try:
         store, base_iri = writable_store(), request.base_url
-        on_deep_stack(lambda: store.update(text, prefixes=base_prefixes(settings.base), base_iri=base_iri))
+        on_deep_stack(
+            lambda: store.update(text, prefixes=base_prefixes(settings.base), base_iri=base_iri),
+            settings.query_timeout,
+        )
     except QueryError as error:
         raise HttpError(400, f"update error: {error}") from error
+    except QueryTimeout as error:
+        raise HttpError(503, str(error), {"Retry-After": "10"}) from error
     except StoreError as error:
         raise store_failure(error, "the update was not applied") from error
     g.query_ms = round((time.perf_counter() - started) * 1000, 2)
@@ -188,7 +197,14 @@ def _read_update(text: str) -> UpdateReading:
     settings = config()
     _refuse_too_many_openings(text)
     try:
-        return read_update(text, prefixes=base_prefixes(settings.base), max_depth=settings.max_nesting)
+        return read_update(
+            text,
+            prefixes=base_prefixes(settings.base),
+            max_depth=settings.max_nesting,
+            deadline=time.monotonic() + settings.query_timeout,
+        )
+    except TooSlow as error:
+        raise HttpError(413, f"update error: {error}") from error
     except TooDeep as error:
         raise HttpError(400, f"{error}, the most this endpoint accepts (DPRK_KG_MAX_NESTING)") from error
     except QueryError as error:

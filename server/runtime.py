@@ -12,7 +12,7 @@ from flask import current_app
 
 from dprk_kg.config import Config
 from dprk_kg.server.completeness import Completeness
-from dprk_kg.server.executor import Executor
+from dprk_kg.server.executor import ABANDONED, Executor
 from dprk_kg.store import Store, open_store
 
 _per_process: dict[str, object] = {}
@@ -52,8 +52,10 @@ def completeness() -> Completeness:
 
 
 def stuck() -> bool:
-    """Whether a query of this process outlived its limit and is still running."""
-    return any(isinstance(resource, Executor) and resource.stuck for resource in _per_process.values())
+    """Whether a query or an update of this process outlived its limit and is still running."""
+    return ABANDONED.is_set() or any(
+        isinstance(resource, Executor) and resource.stuck for resource in _per_process.values()
+    )
 
 
 def close_all() -> None:

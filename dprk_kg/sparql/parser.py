@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import gc
 import re
+import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from lark.lexer import BasicLexer, ContextualLexer, LexerState, LineCounter
 from dprk_kg.errors import QueryError
 
 MAX_OPENINGS = 50_000
-_OPENING = re.compile(r"[{(\[]|\\[uU]")
+_OPENING = re.compile(r"[{(\[]|<<|\\[uU]")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _READ_TWO_WAYS = {"'": "\\'", '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r"}
 
@@ -47,6 +48,10 @@ RIVALS = {"IRIREF": ("RELATION",), "PATH_MOD": ("MULTIPLICATIVE", "ADDITIVE", "S
 
 class SparqlSyntaxError(QueryError):
     """The text is not SPARQL this endpoint's engine would run; says where."""
+
+
+class TooSlow(QueryError):
+    """Reading the text took longer than the deadline the parse was given."""
 
 
 class TooDeep(QueryError):
@@ -66,13 +71,22 @@ def openings(text: str) -> int:
 
 
 @dataclass
-class _Depth:
+class _Budget:
+    """What one parse may spend: how deep it may nest, and until when it may read (monotonic clock)."""
+
     limit: int
+    deadline: float | None = None
     current: int = 0
     deepest: int = 0
+    tokens: int = 0
+
+    def check_time(self) -> None:
+        self.tokens += 1
+        if self.deadline is not None and self.tokens % 1024 == 0 and time.monotonic() > self.deadline:
+            raise TooSlow("the text is too long to be read within the time limit; send a shorter one")
 
 
-_DEPTH: ContextVar[_Depth] = ContextVar("sparql_nesting")  # the parse's count, where its lexer runs
+_BUDGET: ContextVar[_Budget] = ContextVar("sparql_budget")  # the parse's budget, where its lexer runs
 
 
 class _EngineLexer(ContextualLexer):
@@ -84,11 +98,12 @@ class _EngineLexer(ContextualLexer):
         self.rival_lexers = {name: BasicLexer(_only(conf, name)) for names in RIVALS.values() for name in names}
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
-        depth = _DEPTH.get()
+        depth = _BUDGET.get()
         try:
             while True:
                 state = parser_state.position
                 token = self.lexers[state].next_token(lexer_state, parser_state)
+                depth.check_time()
                 if (
                     token.type in RIVALS
                     and not self.accepts[state].isdisjoint(RIVALS[token.type])
@@ -190,12 +205,13 @@ class Parsed:
     depth: int  # the deepest nesting of brackets, as parsed
 
 
-def parse(text: str, start: str, *, max_depth: int = MAX_OPENINGS) -> Parsed:
+def parse(text: str, start: str, *, max_depth: int = MAX_OPENINGS, deadline: float | None = None) -> Parsed:
     """The parse of a query (``start="query_unit"``) or update (``"update_unit"``).
     ``SparqlSyntaxError`` says where the text stops being SPARQL; ``TooDeep`` when it nests deeper
-    than ``max_depth`` (counted on the parser's own tokens, stopping there)."""
-    depth = _Depth(max_depth)
-    counting = _DEPTH.set(depth)
+    than ``max_depth`` (counted on the parser's own tokens, stopping there); ``TooSlow`` when reading
+    goes past ``deadline`` (``time.monotonic()``), so no text holds a worker longer than a query may."""
+    depth = _Budget(max_depth, deadline)
+    counting = _BUDGET.set(depth)
     collecting = gc.isenabled()
     gc.disable()  # a parse tree has no cycles; collecting while it grows only costs time
     try:
@@ -206,7 +222,7 @@ def parse(text: str, start: str, *, max_depth: int = MAX_OPENINGS) -> Parsed:
     except LarkError as error:  # Lark's other failures still mean "does not parse"
         raise SparqlSyntaxError(str(error).splitlines()[0]) from None
     finally:
-        _DEPTH.reset(counting)
+        _BUDGET.reset(counting)
         if collecting:
             gc.enable()
 

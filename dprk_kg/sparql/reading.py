@@ -11,10 +11,11 @@ makes the default-graph repair a full one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 from lark import Token, Tree
@@ -85,18 +86,28 @@ class UpdateReading:
         return text
 
 
-def read_query(text: str, *, prefixes: Mapping[str, str] | None = None, max_depth: int = MAX_OPENINGS) -> QueryReading:
+def read_query(
+    text: str,
+    *,
+    prefixes: Mapping[str, str] | None = None,
+    max_depth: int = MAX_OPENINGS,
+    deadline: float | None = None,
+) -> QueryReading:
     """Read a query; ``SparqlSyntaxError`` (a ``QueryError``) if it is not one the engine runs,
-    ``TooDeep`` if it nests deeper than ``max_depth``."""
-    return _within(_query(text, _key(prefixes)), max_depth)
+    ``TooDeep`` if it nests deeper than ``max_depth``, ``TooSlow`` past ``deadline``."""
+    return _QUERIES.read(text, prefixes, max_depth, deadline)
 
 
 def read_update(
-    text: str, *, prefixes: Mapping[str, str] | None = None, max_depth: int = MAX_OPENINGS
+    text: str,
+    *,
+    prefixes: Mapping[str, str] | None = None,
+    max_depth: int = MAX_OPENINGS,
+    deadline: float | None = None,
 ) -> UpdateReading:
     """Read an update; ``SparqlSyntaxError`` (a ``QueryError``) if it is not one the engine runs,
-    ``TooDeep`` if it nests deeper than ``max_depth``."""
-    return _within(_update(text, _key(prefixes)), max_depth)
+    ``TooDeep`` if it nests deeper than ``max_depth``, ``TooSlow`` past ``deadline``."""
+    return _UPDATES.read(text, prefixes, max_depth, deadline)
 
 
 def is_update(text: str, *, prefixes: Mapping[str, str] | None = None) -> bool:
@@ -109,25 +120,40 @@ def is_update(text: str, *, prefixes: Mapping[str, str] | None = None) -> bool:
 
 
 _Reading = TypeVar("_Reading", QueryReading, UpdateReading)
+_Key = tuple[str, tuple[tuple[str, str], ...]]
 
 
-def _within(reading: _Reading, max_depth: int) -> _Reading:
-    if reading.depth > max_depth:
-        raise TooDeep(max_depth)
-    return reading
+class _Readings(Generic[_Reading]):
+    """The last few readings. The endpoint reads a text, then the store reads it again (to repair the
+    default graph, to know a result's kind). A reading made under one nesting limit holds under any
+    higher one (its depth says), so a parse runs with its caller's limit and stops there. Bounded by
+    count, since a key holds the text."""
+
+    def __init__(self, read: Callable[[str, Mapping[str, str], int, float | None], _Reading], size: int) -> None:
+        self._read: Callable[[str, Mapping[str, str], int, float | None], _Reading] = read
+        self._size = size
+        self._kept: OrderedDict[_Key, _Reading] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def read(self, text: str, prefixes: Mapping[str, str] | None, max_depth: int, deadline: float | None) -> _Reading:
+        key: _Key = (text, tuple(sorted((prefixes or {}).items())))
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is None:
+            kept = self._read(text, prefixes or {}, max_depth, deadline)
+            with self._lock:
+                self._kept[key] = kept
+                while len(self._kept) > self._size:
+                    self._kept.popitem(last=False)
+        if kept.depth > max_depth:
+            raise TooDeep(max_depth)
+        return kept
 
 
-def _key(prefixes: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((prefixes or {}).items()))
-
-
-# The endpoint reads a text, then the store reads it again (to repair the default graph, to know a
-# result's kind): the last few readings are kept. Bounded by count, since a key holds the text.
-@lru_cache(maxsize=16)
-def _query(text: str, prefixes: tuple[tuple[str, str], ...]) -> QueryReading:
-    parsed = parse(text, "query_unit")
+def _query(text: str, prefixes: Mapping[str, str], max_depth: int, deadline: float | None) -> QueryReading:
+    parsed = parse(text, "query_unit", max_depth=max_depth, deadline=deadline)
     tree = parsed.tree
-    names = _Names(dict(prefixes))
+    names = _Names(prefixes)
     prologue, *body = (_tree(c) for c in tree.children)
     names.declare(prologue)
     for part in body:
@@ -135,11 +161,10 @@ def _query(text: str, prefixes: tuple[tuple[str, str], ...]) -> QueryReading:
     return QueryReading(QUERY_FORMS[body[0].data], tuple(_services(tree, names)), parsed.depth)
 
 
-@lru_cache(maxsize=4)
-def _update(text: str, prefixes: tuple[tuple[str, str], ...]) -> UpdateReading:
-    parsed = parse(text, "update_unit")
+def _update(text: str, prefixes: Mapping[str, str], max_depth: int, deadline: float | None) -> UpdateReading:
+    parsed = parse(text, "update_unit", max_depth=max_depth, deadline=deadline)
     tree = parsed.tree
-    names = _Names(dict(prefixes))
+    names = _Names(prefixes)
     effects = _Effects()
     services: list[Target] = []
     for child in tree.children:
@@ -326,3 +351,7 @@ def _start(token: Token) -> int:
     if token.start_pos is None:
         raise TypeError("the parser gives every token its position")
     return token.start_pos
+
+
+_QUERIES: _Readings[QueryReading] = _Readings(_query, 16)
+_UPDATES: _Readings[UpdateReading] = _Readings(_update, 4)

@@ -128,6 +128,8 @@ class EmbeddedStore(StoreBase):
                 store.update(repaired, prefixes=prefixes or {}, base_iri=base_iri)
             except SyntaxError as error:
                 raise QueryError(str(error)) from error
+            except RuntimeError as error:  # the update's own failure: a LOAD of no RDF, a graph that exists …
+                raise QueryError(f"the update failed: {error}") from error
             store.flush()
             del store
 

@@ -12,9 +12,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
+
+if TYPE_CHECKING:
+    from tests.server.listener import Listener
 
 TOKEN = "test-write-token"
 
@@ -117,3 +121,13 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     running = start_server(directory / "store", directory / "server.log", token=TOKEN, empty=True)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    """A listener that logs every connection, shared by a module's tests (see ``listener.py``)."""
+    from tests.server.listener import Listener  # listener.py starts servers with this module's help
+
+    running = Listener()
+    yield running
+    running.close()

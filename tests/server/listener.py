@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import socket
 import threading
+from pathlib import Path
+
+from tests.server.conftest import TOKEN, Server, start_server
 
 
 class Listener:
@@ -36,3 +39,25 @@ class Listener:
 
     def close(self) -> None:
         self.socket.close()
+
+
+def start_allowlisted(
+    listener: Listener, directory: Path, *, timeout: float | None = None, env: dict[str, str] | None = None
+) -> Server:
+    """An empty store served with a write token, WITHOUT network isolation, and with the listener's
+    ``/allowed`` as the one allowed SERVICE endpoint and LOAD source: the parser's checks are then all
+    that stands between a text and the network."""
+    allowed = f"http://127.0.0.1:{listener.port}/allowed"
+    return start_server(
+        directory / "store",
+        directory / "server.log",
+        token=TOKEN,
+        empty=True,
+        timeout=timeout,
+        env={
+            **(env or {}),
+            "DPRK_KG_NETWORK_ISOLATION": "off",
+            "DPRK_KG_ALLOWED_SERVICES": allowed,
+            "DPRK_KG_ALLOWED_LOADS": allowed,
+        },
+    )

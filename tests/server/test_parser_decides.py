@@ -11,34 +11,15 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.server.conftest import TOKEN, Server, start_server
-from tests.server.listener import Listener
+from tests.server.conftest import Server
+from tests.server.listener import Listener, start_allowlisted
 
 UPDATE = "application/sparql-update"
 
 
 @pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    running = Listener()
-    yield running
-    running.close()
-
-
-@pytest.fixture(scope="module")
 def open_server(listener: Listener, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    directory = tmp_path_factory.mktemp("open")
-    allowed = f"http://127.0.0.1:{listener.port}/allowed"
-    running = start_server(
-        directory / "store",
-        directory / "server.log",
-        token=TOKEN,
-        empty=True,
-        env={
-            "DPRK_KG_NETWORK_ISOLATION": "off",
-            "DPRK_KG_ALLOWED_SERVICES": allowed,
-            "DPRK_KG_ALLOWED_LOADS": allowed,
-        },
-    )
+    running = start_allowlisted(listener, tmp_path_factory.mktemp("open"))
     yield running
     running.stop()
 

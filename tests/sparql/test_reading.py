@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
 import pytest
 
 from dprk_kg.errors import QueryError
-from dprk_kg.sparql.parser import MAX_OPENINGS, SparqlSyntaxError, TooDeep, openings
+from dprk_kg.sparql.parser import MAX_OPENINGS, SparqlSyntaxError, TooDeep, TooSlow, openings
 from dprk_kg.sparql.reading import Target, is_update, read_query, read_update
 
 WELL_KNOWN = {"rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
@@ -190,3 +192,20 @@ def test_a_large_insert_is_read_in_linear_time() -> None:
     know the graph, where rdflib's parser took minutes for 8k triples."""
     body = "\n".join(f"<urn:s{i}> <urn:p> 'v{i}' ." for i in range(20_000))
     assert read_update(f"INSERT DATA {{ GRAPH <urn:g> {{ {body} }} }}").graphs == {"urn:g"}
+
+
+def test_reading_stops_at_its_deadline() -> None:
+    """The endpoint reads under the query time limit: a text too long to read in time is refused,
+    checked every 1,024 tokens; without a deadline (or a cached reading) it is read whole."""
+    text = "ASK { " + "?s a ?o . " * 2_000 + "}"
+    with pytest.raises(TooSlow):
+        read_query(text, deadline=time.monotonic() - 1)
+    assert read_query(text).form == "ASK"
+    assert read_query(text, deadline=time.monotonic() - 1).form == "ASK"  # the reading kept
+
+
+def test_a_kept_reading_still_answers_to_a_lower_nesting_limit() -> None:
+    deep = "SELECT * " + "{" * 40 + "}" * 40
+    assert read_query(deep).depth == 40
+    with pytest.raises(TooDeep):
+        read_query(deep, max_depth=39)
