@@ -10,6 +10,7 @@ transaction on the store.
 from __future__ import annotations
 
 import hmac
+import json
 import time
 
 from flask import Blueprint, Response, current_app, g, render_template, request
@@ -24,7 +25,7 @@ from dprk_kg.server.runtime import config, executor, writable_store
 from dprk_kg.server.service_description import service_description
 from dprk_kg.sparql.parser import MAX_OPENINGS, TooDeep, TooSlow, openings
 from dprk_kg.sparql.reading import Target, UpdateReading, is_update, read_query, read_update
-from dprk_kg.store import ResultKind
+from dprk_kg.store import ResultFormat, ResultKind
 from dprk_kg.vocabulary import base_prefixes
 
 blueprint = Blueprint("protocol", __name__)
@@ -92,7 +93,7 @@ def run_query(
         QueryJob(
             text,
             chosen,
-            dataset=views.dataset(default_graphs, named_graphs, settings.base),
+            dataset=views.dataset(default_graphs, named_graphs, settings.base, _graph_names),
             prefixes=prefixes,
             base_iri=request.base_url,
         )
@@ -119,6 +120,12 @@ def execute(job: QueryJob) -> Answer:
         raise HttpError(503, str(error), {"Retry-After": "10"}) from error
     except StoreError as error:
         raise store_failure(error, "the store is not available") from error
+
+
+def _graph_names(select: str) -> list[str]:
+    """The graphs a view's constant SELECT names, run on the query thread like any query."""
+    answer = execute(QueryJob(select, ResultFormat.SPARQL_JSON))
+    return [row["g"]["value"] for row in json.loads(answer.body)["results"]["bindings"]]
 
 
 def _refuse_too_many_openings(text: str) -> None:

@@ -60,10 +60,42 @@ def test_named_graphs_stay_selectable_beside_a_view(server: Server) -> None:
     assert response.json()["results"]["bindings"][0]["n"]["value"] == "1"
 
 
+@pytest.mark.parametrize(
+    ("view", "uncertain", "entailed", "a_stated_fact"),
+    [
+        ("non-factual", True, True, False),
+        ("stated", True, False, True),  # "it is not clear …" is the outlet's own sentence: stated, uncertain
+        ("reported", False, False, False),
+        ("inferred", False, False, False),  # the inferred claim is there; what it entails rests in inferred-non-factual
+        ("opinion", False, False, False),
+    ],
+)
+def test_a_view_per_status(server: Server, view: str, uncertain: bool, entailed: bool, a_stated_fact: bool) -> None:
+    """Each view is the merge of the graphs it names; the claims keep their status in every one."""
+    iri = f"{DEFAULT_BASE}view/{view}"
+    stated = (
+        "ASK { <https://w3id.org/dprk-kg/id/20x10-regional-development-policy> "
+        "<https://w3id.org/dprk-kg/ontology#sitesPerYear> 20 }"
+    )
+    assert _ask(server, UNCERTAIN, iri) is uncertain
+    assert _ask(server, ENTAILED_FROM_A_GUESS, iri) is entailed
+    assert _ask(server, stated, iri) is a_stated_fact
+
+
+def test_the_inferred_view_holds_the_curators_years(server: Server) -> None:
+    year = (
+        "ASK { <https://w3id.org/dprk-kg/id/kim-jong-un-speech-to-the-spa-january-15> "
+        '<https://w3id.org/dprk-kg/ontology#date> "2024-01-15"^^<http://www.w3.org/2001/XMLSchema#date> }'
+    )
+    assert _ask(server, year) is False
+    assert _ask(server, year, f"{DEFAULT_BASE}view/inferred") is True
+
+
 def test_the_service_description_names_the_views(server: Server) -> None:
     response = requests.get(f"{server.url}/sparql", headers={"Accept": "text/turtle"})
     graph = rdflib.Graph().parse(data=response.text, format="turtle")
     views = set(graph.objects(None, rdflib.URIRef("https://w3id.org/dprk-kg/ontology#view")))
-    assert views == {rdflib.URIRef(COMPLETE), rdflib.URIRef(FACTS)}
+    names = ("facts", "complete", "non-factual", "stated", "reported", "inferred", "opinion")
+    assert views == {rdflib.URIRef(f"{DEFAULT_BASE}view/{name}") for name in names}
     for view in views:
         assert graph.value(view, rdflib.DCTERMS.description)
