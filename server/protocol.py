@@ -24,7 +24,7 @@ from dprk_kg.server.executor import Answer, QueryJob, QueryTimeout, on_deep_stac
 from dprk_kg.server.runtime import config, executor, writable_store
 from dprk_kg.server.service_description import service_description
 from dprk_kg.sparql.parser import MAX_OPENINGS, TooDeep, TooSlow, openings
-from dprk_kg.sparql.reading import Target, UpdateReading, is_update, read_query, read_update
+from dprk_kg.sparql.reading import AnUpdate, Target, UpdateReading, read_query, read_update
 from dprk_kg.store import ResultFormat, ResultKind
 from dprk_kg.vocabulary import base_prefixes
 
@@ -77,9 +77,9 @@ def run_query(
         raise HttpError(413, f"query error: {error}") from error
     except TooDeep as error:
         raise HttpError(400, f"{error}, the most this endpoint accepts (DPRK_KG_MAX_NESTING)") from error
+    except AnUpdate as error:
+        raise HttpError(400, "this is an update; send it by POST to /update") from error
     except QueryError as error:
-        if is_update(text, prefixes=prefixes):
-            raise HttpError(400, "this is an update; send it by POST to /update") from error
         raise HttpError(400, f"query error: {error}") from error
     _refuse_unlisted(reading.services, settings.allowed_services, "federated query (SERVICE {})", "ALLOWED_SERVICES")
     kind = ResultKind.of_form(reading.form)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -93,9 +93,15 @@ def read_query(
     max_depth: int = MAX_OPENINGS,
     deadline: float | None = None,
 ) -> QueryReading:
-    """Read a query; ``SparqlSyntaxError`` (a ``QueryError``) if it is not one the engine runs,
-    ``TooDeep`` if it nests deeper than ``max_depth``, ``TooSlow`` past ``deadline``."""
-    return _QUERIES.read(text, prefixes, max_depth, deadline)
+    """Read a query; ``SparqlSyntaxError`` (a ``QueryError``) if it is not one the engine runs —
+    ``AnUpdate`` when it is an update — ``TooDeep`` if it nests deeper than ``max_depth``,
+    ``TooSlow`` past ``deadline``."""
+    try:
+        return _QUERIES.read(text, prefixes, max_depth, deadline)
+    except SparqlSyntaxError as error:
+        if is_update(text, prefixes=prefixes):
+            raise AnUpdate("this is an update, not a query") from error
+        raise
 
 
 def read_update(
@@ -117,6 +123,10 @@ def is_update(text: str, *, prefixes: Mapping[str, str] | None = None) -> bool:
     except QueryError:
         return False
     return True
+
+
+class AnUpdate(SparqlSyntaxError):
+    """An update was given where a query was expected (some stores would run it if sent as a query)."""
 
 
 _Reading = TypeVar("_Reading", QueryReading, UpdateReading)
@@ -156,9 +166,8 @@ def _query(text: str, prefixes: Mapping[str, str], max_depth: int, deadline: flo
     names = _Names(prefixes)
     prologue, *body = (_tree(c) for c in tree.children)
     names.declare(prologue)
-    for part in body:
-        names.check(part)
-    return QueryReading(QUERY_FORMS[body[0].data], tuple(_services(tree, names)), parsed.depth)
+    services = [target for part in body for target in names.services(part)]
+    return QueryReading(QUERY_FORMS[body[0].data], tuple(services), parsed.depth)
 
 
 def _update(text: str, prefixes: Mapping[str, str], max_depth: int, deadline: float | None) -> UpdateReading:
@@ -173,8 +182,7 @@ def _update(text: str, prefixes: Mapping[str, str], max_depth: int, deadline: fl
         if child.data == "prologue":
             names.declare(child)
             continue
-        names.check(child)
-        services += _services(child, names)
+        services += names.services(child)
         effects.add(child, names)
     last = tree.children[-1] if len(tree.children) > 1 else None
     return UpdateReading(
@@ -203,12 +211,18 @@ class _Names:
                 value = _unescaped(str(iri)[1:-1])
                 self.namespaces[str(name)[:-1]] = (value, _exact(value))
 
-    def check(self, tree: Tree[Token]) -> None:
-        """Refuse a prefixed name whose prefix is not declared (the engine would not run the text)."""
+    def services(self, tree: Tree[Token]) -> list[Target]:
+        """The SERVICE operands of a part of the text, in one walk that also refuses a prefixed name
+        whose prefix is not declared (the engine would not run the text)."""
+        found = []
         for node in tree.iter_subtrees_topdown():  # iterative: a tree may be thousands deep
+            if node.data == "service_graph_pattern":
+                operands = [c for c in node.children if not _is_keyword(c, "SERVICE") and not _is_keyword(c, "SILENT")]
+                found.append(self.target(operands[0]))
             for token in node.children:
                 if isinstance(token, Token) and token.type in _NAMES:
                     self.iri(token)
+        return found
 
     def target(self, node: Token | Tree[Token]) -> Target:
         token = _token(node)
@@ -302,13 +316,6 @@ class _Effects:
             self.unknown = True
         else:
             self.graphs.add(target.iri)
-
-
-def _services(tree: Tree[Token], names: _Names) -> Iterator[Target]:
-    services = (t for t in tree.iter_subtrees_topdown() if t.data == "service_graph_pattern")
-    for service in services:
-        operands = [c for c in service.children if not _is_keyword(c, "SERVICE") and not _is_keyword(c, "SILENT")]
-        yield names.target(operands[0])
 
 
 def _end(prologue: Tree[Token]) -> int:

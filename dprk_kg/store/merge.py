@@ -39,8 +39,11 @@ class UpdateEffects:
     """Which named graphs an update may change (None: cannot be told before running it), and its
     reading, to write more operations after it."""
 
-    graphs: frozenset[str] | None
     reading: UpdateReading
+
+    @property
+    def graphs(self) -> frozenset[str] | None:
+        return self.reading.graphs
 
     def then(self, sparql: str, more: str) -> str:
         return self.reading.followed_by(sparql, more)
@@ -59,7 +62,7 @@ def analyse_update(sparql: str, *, prefixes: dict[str, str] | None = None) -> Up
             ox.NamedNode(graph)
         except ValueError as error:
             raise QueryError(f"<{graph}> is not an IRI: {error}") from error
-    return UpdateEffects(reading.graphs, reading)
+    return UpdateEffects(reading)
 
 
 def repaired_update(sparql: str, effects: UpdateEffects, scratch: str) -> str:

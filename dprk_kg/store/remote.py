@@ -30,7 +30,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from dprk_kg.errors import ConfigError, QueryError, StoreError
-from dprk_kg.sparql.reading import is_update, read_query
+from dprk_kg.sparql.reading import read_query
 from dprk_kg.store.base import Bindings, Dataset, Prepare, Progress, QueryOutput, reporting
 from dprk_kg.store.common import BINDINGS_ARE_FOR_SELECT, BoundedBuffer, StoreBase, checked_bindings, ntriples
 from dprk_kg.store.endpoints import FLAVOURS, Endpoints, Flavour, discover, fixed_endpoints
@@ -364,13 +364,7 @@ class _RemoteSession:
 def _kind(sparql: str, prefixes: dict[str, str] | None) -> ResultKind:
     """The kind of answer a query gives, from its form (the endpoint's own reading of the text); an
     update is refused here, since some stores (Virtuoso) would run one sent to their query endpoint."""
-    try:
-        form = read_query(sparql, prefixes=prefixes).form
-    except QueryError:
-        if is_update(sparql, prefixes=prefixes):
-            raise QueryError("this is an update, not a query") from None
-        raise
-    return ResultKind.of_form(form)
+    return ResultKind.of_form(read_query(sparql, prefixes=prefixes).form)
 
 
 def _insert_data(quads: Iterable[ox.Quad]) -> str:
