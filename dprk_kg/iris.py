@@ -71,8 +71,18 @@ class Iris:
 
     @property
     def non_factual_inferred_graph(self) -> str:
-        """The entailments that rest on at least one non-factual claim: outside the default graph."""
+        """The entailments that rest on several non-factual claims together: outside the default graph.
+        What one non-factual claim entails with the facts is in that claim's ``resting_graph``."""
         return self.graph("inferred-non-factual")
+
+    @property
+    def resting_prefix(self) -> str:
+        return self.non_factual_inferred_graph + "/"
+
+    def resting_graph(self, claim: str) -> str:
+        """The graph of what one non-factual claim (its IRI) entails together with the facts: the claim
+        it rests on is in its name, and the build describes it with ``prov:wasDerivedFrom`` that claim."""
+        return self.resting_prefix + claim.removeprefix(self.claim_prefix)
 
     @property
     def build_graph(self) -> str:

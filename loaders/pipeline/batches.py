@@ -12,7 +12,7 @@ compiled rules and registry from their start, so a batch costs only its own docu
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,8 +43,9 @@ class BatchResult:
     graphs: int  # named graphs the documents fill: their claim graphs and provenance graphs
     nquads: bytes  # named-graph quads, then the factual ones' triples in the default graph; so too the inferences
     labels: tuple[Label, ...]
-    transitive: bytes = b""  # N-Triples: links of transitive properties, asserted or inferred (rules only)
-    transitive_factual: bytes = b""  # the same, from the factual claims alone
+    # N-Quads, rules only: links of transitive properties, asserted or inferred: the facts' in the default
+    # graph, each non-factual claim's in its graph, those several claims entail together in the joint one
+    transitive: bytes = b""
 
 
 class Worker:
@@ -66,27 +67,17 @@ class Worker:
         labels = tuple(label for d in loaded for label in introduced_labels(d.claims, iris, self.inputs.registry))
         check_shared_labels(labels, iris)  # before SHACL, whose report on two labels would be vaguer
         quads = [q for d in loaded for q in d.quads]
-        store = self.gate.working_store(self.with_context(quads))
+        context = self.context(quads)
+        store = self.gate.working_store([*(q.triple for q in quads), *context])
         origins = {**self.registry_origins, **claim_origins(loaded, iris)}
         self.gate.check(store, batch=", ".join(d.document.id for d in loaded), origins=origins)
-        hidden = non_factual_graphs(quads)
+        claims = [(d.document.id, c) for d in loaded for c in d.claims.claims]
+        hidden = {ox.NamedNode(iris.claim(doc_id, c.id)) for doc_id, c in claims if not c.factual}
         nquads = with_default_graph(quads, hidden)
-        transitive = transitive_factual = b""
+        transitive = b""
         if self.reasoner is not None:
-            # Close the facts first; then add the non-factual claims and let the closure go on from there
-            # (cheaper than closing everything again from the start).
-            closing = store
-            if hidden:
-                closing = self.gate.working_store(self.with_context([q for q in quads if q.graph_name not in hidden]))
-            factual = self.reasoner.infer(closing)
-            transitive = transitive_factual = _ntriples(self.reasoner.transitive_links(closing))
-            every = factual
-            if hidden:
-                rest = self.with_context([q for q in quads if q.graph_name in hidden])
-                closing.extend(ox.Quad(t.subject, t.predicate, t.object) for t in rest)
-                every = self.reasoner.infer(closing)
-                transitive = _ntriples(self.reasoner.transitive_links(closing))
-            nquads += entailment_nquads(factual, every, {q.triple for q in quads}, iris)
+            entailments, transitive = self.reason(store, quads, context, hidden)
+            nquads += entailments
         claim_graphs = {ox.NamedNode(iris.claim(d.document.id, c.id)) for d in loaded for c in d.claims.claims}
         asserted = sum(1 for q in quads if q.graph_name in claim_graphs)
         return BatchResult(
@@ -98,14 +89,55 @@ class Worker:
             nquads=nquads,
             labels=labels,
             transitive=transitive,
-            transitive_factual=transitive_factual,
         )
 
-    def with_context(self, quads: Sequence[ox.Quad]) -> list[ox.Triple]:
-        """The batch's triples with the registry entries it references (and their own references) and
-        the software agent: what its shapes and rules need to see, and no more."""
+    def reason(
+        self,
+        store: ox.Store,
+        quads: Sequence[ox.Quad],
+        context: Collection[ox.Triple],
+        hidden: Collection[ox.NamedNode],
+    ) -> tuple[bytes, bytes]:
+        """The batch's entailments as N-Quads, and the links of transitive properties the build's last
+        step joins across batches (``BatchResult.transitive``). The facts are closed in the validated
+        store, less what only non-factual claims assert; then what each non-factual claim, and all of
+        them together, entail with the facts, given the facts' transitive links (the only premises a
+        rule joins with them)."""
+        assert self.reasoner is not None
         iris = self.inputs.iris
-        triples = [q.triple for q in quads]
+        claims = triples_by_graph(quads, hidden) if hidden else {}
+        if hidden:  # the facts alone: what only non-factual claims assert leaves the validated store
+            candidates = {t for triples in claims.values() for t in triples}
+            shown = (q for q in quads if q.graph_name not in hidden)
+            for t in candidates - held_by(shown, candidates) - candidates.intersection(context):
+                store.remove(ox.Quad(t.subject, t.predicate, t.object))
+        factual = self.reasoner.infer(store)
+        facts = self.reasoner.transitive_links(store)
+        links = [ox.Quad(t.subject, t.predicate, t.object) for t in facts]
+        resting: dict[ox.NamedNode, set[ox.Triple]] = {}
+        if hidden:
+            together = self.reasoner.beyond(facts, (t for triples in claims.values() for t in triples))
+            each = self.reasoner.resting_on_each(facts, claims)
+            found = set(together).union(*each.values())
+            resting = resting_graphs(each, together, held_by(quads, found).union(factual), iris)
+            # each claim's links (asserted or entailed) in its graph; those several claims entail
+            # together in the joint graph
+            joint = ox.NamedNode(iris.non_factual_inferred_graph)
+            units = {**{g: [*claims[g], *each[g]] for g in claims}, joint: resting.get(joint, ())}
+            transitive = set(self.reasoner.transitive)
+            links += (
+                ox.Quad(t.subject, t.predicate, t.object, g)
+                for g, triples in units.items()
+                for t in triples
+                if t.predicate in transitive
+            )
+        return entailment_nquads(factual, resting, iris), _nquads(links)
+
+    def context(self, quads: Sequence[ox.Quad]) -> list[ox.Triple]:
+        """The registry entries the batch references (and their own references) and the software
+        agent: what its shapes and rules need to see besides the batch, and no more."""
+        iris = self.inputs.iris
+        triples: list[ox.Triple] = []
         for slug in referenced_registry_entities(quads, self.inputs.registry, iris):
             triples.extend(q.triple for q in self.registry_by_subject.get(ox.NamedNode(iris.entity(slug)), []))
         triples.extend(q.triple for q in self.agent)
@@ -145,22 +177,65 @@ def non_factual_graphs(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
     }
 
 
+def held_by(quads: Iterable[ox.Quad], triples: Collection[ox.Triple]) -> set[ox.Triple]:
+    """Those of the triples that some of the quads hold, found by subject first (making every quad's
+    triple would cost more than the reasoning it serves)."""
+    subjects = {t.subject for t in triples}
+    wanted = set(triples)
+    return {t for q in quads if q.subject in subjects and (t := q.triple) in wanted}
+
+
+def triples_by_graph(quads: Iterable[ox.Quad], graphs: Collection[ox.NamedNode]) -> dict[ox.NamedNode, list[ox.Triple]]:
+    """The triples of each of these graphs (in one pass over the quads), in the graphs' order of name."""
+    found: dict[ox.NamedNode, list[ox.Triple]] = {g: [] for g in sorted(graphs, key=str)}
+    for quad in quads:
+        if quad.graph_name in found:
+            found[quad.graph_name].append(quad.triple)  # type: ignore[index]
+    return found
+
+
+def resting_graphs(
+    each: Mapping[ox.NamedNode, Collection[ox.Triple]],
+    together: Iterable[ox.Triple],
+    known: Collection[ox.Triple],
+    iris: Iris,
+) -> dict[ox.NamedNode, set[ox.Triple]]:
+    """The graphs of entailments resting on non-factual claims, from what each claim entails with the
+    facts (keyed by the claim's graph; the key of the joint graph stands for several claims) and what
+    all entail together, less the ``known`` (the facts' entailments and what is asserted): each
+    claim's in its ``Iris.resting_graph``, and what no claim entails alone in the joint graph."""
+    joint = ox.NamedNode(iris.non_factual_inferred_graph)
+    graphs: dict[ox.NamedNode, set[ox.Triple]] = {}
+    for claim, triples in each.items():
+        mine = set(triples).difference(known)
+        if mine:
+            graphs.setdefault(joint if claim == joint else ox.NamedNode(iris.resting_graph(claim.value)), set()).update(
+                mine
+            )
+    attributed = set().union(*graphs.values()) if graphs else set()
+    rest = set(together).difference(known, attributed)
+    if rest:
+        graphs.setdefault(joint, set()).update(rest)
+    return graphs
+
+
 def entailment_nquads(
-    factual: Sequence[ox.Triple], every: Iterable[ox.Triple], asserted: Collection[ox.Triple], iris: Iris
+    factual: Iterable[ox.Triple], resting: Mapping[ox.NamedNode, Iterable[ox.Triple]], iris: Iris
 ) -> bytes:
     """The entailments of the factual claims, in the inferred graph and the default graph; those that
-    need a non-factual claim as well, in the non-factual inferred graph only (less what is asserted)."""
-    known = set(factual)
-    inferred, resting = ox.NamedNode(iris.inferred_graph), ox.NamedNode(iris.non_factual_inferred_graph)
-    beyond = [ox.Quad(t.subject, t.predicate, t.object, resting) for t in every if t not in known and t not in asserted]
-    return with_default_graph([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in factual]) + (
-        with_default_graph(beyond, hidden={resting})
-    )
+    rest on non-factual claims, in their graphs only."""
+    inferred = ox.NamedNode(iris.inferred_graph)
+    hidden = [
+        ox.Quad(t.subject, t.predicate, t.object, g)
+        for g in sorted(resting, key=str)
+        for t in sorted(resting[g], key=str)
+    ]
+    return with_default_graph([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in factual]) + _nquads(hidden)
 
 
-def _ntriples(triples: Iterable[ox.Triple]) -> bytes:
+def _nquads(quads: Iterable[ox.Quad]) -> bytes:
     out = io.BytesIO()
-    ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
     return out.getvalue()
 
 

@@ -44,14 +44,29 @@ from dprk_kg.loaders.pipeline.batches import (
     load_batch,
     non_factual_graphs,
     registry_origins,
+    resting_graphs,
     start_worker,
+    triples_by_graph,
     with_default_graph,
 )
 from dprk_kg.loaders.rdf.provenance import agent_quads, now
 from dprk_kg.loaders.rdf.references import Label, check_shared_labels
-from dprk_kg.loaders.rdf.shared_graphs import build_graph_quads, ontology_quads, registry_quads, shapes_quads
+from dprk_kg.loaders.rdf.shared_graphs import (
+    build_graph_quads,
+    ontology_quads,
+    reasoning_activity,
+    registry_quads,
+    shapes_quads,
+)
 from dprk_kg.loaders.reasoning.owlrl_entailments import owl_rl_entailments
-from dprk_kg.loaders.reasoning.rules import RuleReasoner, asserted_elsewhere, count_query
+from dprk_kg.loaders.reasoning.rules import (
+    RuleReasoner,
+    asserted_elsewhere,
+    count_described,
+    count_query,
+    describe_resting,
+    resting_counts,
+)
 from dprk_kg.loaders.sources.documents import DocumentFiles, discover
 from dprk_kg.loaders.sources.inputs import Inputs, count_shapes, read_inputs
 from dprk_kg.store import Store
@@ -145,7 +160,7 @@ def build(
             build_quads = list(build_graph_quads(inputs, started, now(), report.documents, reasoning.reasoner))
             with step(reasoning.step):
                 entailments = reasoning.infer([*registry, *build_quads])
-            out.write(entailment_nquads(*entailments, asserted=(), iris=inputs.iris))
+            out.write(entailment_nquads(*entailments, iris=inputs.iris))
             out.write(with_default_graph(build_quads))
             out.flush()
             with step("write store"):
@@ -156,9 +171,9 @@ def build(
     report.inferred_triples, report.non_factual_inferred = reasoning.inferred, reasoning.non_factual_inferred
     written = [*fixed, *build_quads]  # besides the batches' quads and the inferences, counted apart
     report.quads = len(written) + report.asserted_triples + report.provenance_triples + report.inferred_triples
-    report.quads += report.non_factual_inferred
+    report.quads += report.non_factual_inferred + reasoning.descriptions
     report.graphs += len({q.graph_name for q in written}) + (1 if report.inferred_triples else 0)
-    report.graphs += 1 if report.non_factual_inferred else 0
+    report.graphs += reasoning.resting_graphs
     report.seconds = time.perf_counter() - clock
     return report
 
@@ -257,26 +272,44 @@ def load_batches(
 
 class Reasoning(ABC):
     """How a build closes its data under OWL RL: what it gathers from each batch, what it infers once
-    all are loaded, and what it finishes in the new store version. ``inferred`` is the size of the
-    inferred graph, known once the store is written."""
+    all are loaded, and what it finishes in the new store version: the clean-up of what the batches
+    could not know was asserted elsewhere, the description of the graphs resting on non-factual
+    claims, and the counts of what is left."""
 
     reasoner: Reasoner
     step: str  # the timed step's name
     in_batches: bool  # whether the workers reason over their own batches
     inferred = 0
-    non_factual_inferred = 0
+    non_factual_inferred = 0  # entailments in the graphs resting on non-factual claims
+    resting_graphs = 0  # those graphs
+    descriptions = 0  # triples that describe them
+
+    def __init__(self, inputs: Inputs) -> None:
+        self.inputs = inputs
+        self.iris = inputs.iris
+        # which claims an entailment rests on is found by the rules for either reasoner (owlrl would
+        # take 0.6 s a claim); tests check the rules against owlrl claim by claim
+        self.rules = RuleReasoner(inputs.ontology, inputs.iris)
 
     @abstractmethod
     def collect(self, batch: BatchResult) -> None: ...
 
     @abstractmethod
-    def infer(self, shared: Sequence[ox.Quad]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    def infer(self, shared: Sequence[ox.Quad]) -> tuple[list[ox.Triple], dict[ox.NamedNode, set[ox.Triple]]]:
         """The entailments to add, given the quads of the graphs no document owns: those of the
-        factual claims, then all (the non-factual inferred graph gets what only the second holds)."""
+        factual claims, and those resting on non-factual claims by graph (``resting_graphs``)."""
 
-    def preparation(self) -> Prepare | None:
-        """What the store runs on the new version before it is swapped in, if anything."""
-        return None
+    def preparation(self) -> Prepare:
+        def finish(session: Session) -> None:
+            session.update(asserted_elsewhere(self.iris))
+            session.update(describe_resting(self.iris, reasoning_activity(self.inputs)))
+            self.inferred = int(session.select(count_query(self.iris.inferred_graph))[0]["n"])
+            counts = session.select(resting_counts(self.iris))[0]
+            self.non_factual_inferred, self.resting_graphs = int(counts["n"]), int(counts["graphs"])
+            described = int(session.select(count_described(self.iris))[0]["n"])
+            self.descriptions = 3 * described  # triples in the build graph (quads counts those of named graphs)
+
+        return finish
 
 
 class OwlRlReasoning(Reasoning):
@@ -288,60 +321,61 @@ class OwlRlReasoning(Reasoning):
     in_batches = False
 
     def __init__(self, inputs: Inputs) -> None:
-        self.inputs = inputs
+        super().__init__(inputs)
         self.batches: list[bytes] = []
 
     def collect(self, batch: BatchResult) -> None:
         self.batches.append(batch.nquads)
 
-    def infer(self, shared: Sequence[ox.Quad]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    def infer(self, shared: Sequence[ox.Quad]) -> tuple[list[ox.Triple], dict[ox.NamedNode, set[ox.Triple]]]:
         quads = _named_quads(shared, self.batches)
         hidden = non_factual_graphs(quads)
         ontology, iris = self.inputs.ontology.triples, self.inputs.iris
-        factual = owl_rl_entailments(ontology, (q.triple for q in quads if q.graph_name not in hidden), iris)
-        every = owl_rl_entailments(ontology, (q.triple for q in quads), iris) if hidden else factual
-        asserted = {q.triple for q in quads}
-        self.inferred = len(factual)
-        self.non_factual_inferred = len(set(every) - set(factual) - asserted)
-        return factual, [t for t in every if t not in asserted]
+        facts = [q.triple for q in quads if q.graph_name not in hidden]
+        factual = owl_rl_entailments(ontology, facts, iris)
+        if not hidden:
+            return factual, {}
+        every = owl_rl_entailments(ontology, (q.triple for q in quads), iris)
+        transitive = set(self.rules.transitive)
+        links = [t for t in (*facts, *factual) if t.predicate in transitive]
+        claims = triples_by_graph(quads, hidden)
+        each = self.rules.resting_on_each(links, claims)
+        return factual, resting_graphs(each, every, {*factual, *(q.triple for q in quads)}, iris)
 
 
 class RuleReasoning(Reasoning):
     """The rules compiled from the ontology: each worker closes its batch; here the registry and the
     build graph are closed together with every batch's transitive links (the one rule that joins
-    triples of different batches); the new store version then drops from the inferred graph what
-    another graph asserts, and counts what is left."""
+    triples of different batches), and so is what the non-factual claims' links entail with them."""
 
     reasoner = Reasoner.RULES
     step = "reason across batches"
     in_batches = True
 
     def __init__(self, inputs: Inputs) -> None:
-        self.iris = inputs.iris
-        self.rules = RuleReasoner(inputs.ontology, inputs.iris)
+        super().__init__(inputs)
         self.transitive: list[bytes] = []
-        self.transitive_factual: list[bytes] = []
 
     def collect(self, batch: BatchResult) -> None:
         self.transitive.append(batch.transitive)
-        self.transitive_factual.append(batch.transitive_factual)
 
-    def infer(self, shared: Sequence[ox.Quad]) -> tuple[list[ox.Triple], list[ox.Triple]]:
-        def closed(batches: list[bytes]) -> list[ox.Triple]:
-            links = [q.triple for data in batches for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-            return self.rules.infer(working_store([*(q.triple for q in shared), *links]))
-
-        factual = closed(self.transitive_factual)
-        return factual, closed(self.transitive) if self.transitive != self.transitive_factual else factual
-
-    def preparation(self) -> Prepare:
-        def finish(session: Session) -> None:
-            session.update(asserted_elsewhere(self.iris))
-            self.inferred = int(session.select(count_query(self.iris.inferred_graph))[0]["n"])
-            resting = count_query(self.iris.non_factual_inferred_graph)
-            self.non_factual_inferred = int(session.select(resting)[0]["n"])
-
-        return finish
+    def infer(self, shared: Sequence[ox.Quad]) -> tuple[list[ox.Triple], dict[ox.NamedNode, set[ox.Triple]]]:
+        facts: list[ox.Triple] = [q.triple for q in shared]
+        claims: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for data in self.transitive:
+            for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+                if isinstance(quad.graph_name, ox.NamedNode):
+                    claims.setdefault(quad.graph_name, []).append(quad.triple)
+                else:
+                    facts.append(quad.triple)
+        store = working_store(facts)
+        factual = self.rules.infer(store)
+        if not claims:
+            return factual, {}
+        links = self.rules.transitive_links(store)
+        together = self.rules.beyond(links, (t for triples in claims.values() for t in triples))
+        each = self.rules.resting_on_each(links, claims)
+        return factual, resting_graphs(each, together, set(factual), self.iris)
 
 
 REASONINGS: dict[Reasoner, Callable[[Inputs], Reasoning]] = {

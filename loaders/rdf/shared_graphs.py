@@ -91,6 +91,11 @@ def shapes_quads(inputs: Inputs) -> list[ox.Quad]:
     return sorted((ox.Quad(skolem(q.subject), q.predicate, skolem(q.object), q.graph_name) for q in dataset), key=str)
 
 
+def reasoning_activity(inputs: Inputs) -> str:
+    """The build's reasoning, named by its inputs (the same inputs, the same activity)."""
+    return inputs.iris.activity(f"reason-{inputs.digest[:12]}")
+
+
 def build_graph_quads(
     inputs: Inputs, started: str, ended: str, documents: int, reasoner: Reasoner
 ) -> Iterator[ox.Quad]:
@@ -100,7 +105,7 @@ def build_graph_quads(
     g = iri(iris.build_graph)
     digest = inputs.digest[:12]
     build_activity = iri(iris.activity(f"build-{digest}"))
-    reasoning = iri(iris.activity(f"reason-{digest}"))
+    reasoning = iri(reasoning_activity(inputs))
     agent = iri(inputs.agent)
     yield from agent_quads(inputs.agent, iris.build_graph)
     yield ox.Quad(build_activity, RDF.type, DKG.BuildActivity, g)

@@ -26,17 +26,18 @@ ontology that would need them, so the equivalence cannot silently break.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from dprk_kg.errors import InputError
 from dprk_kg.iris import Iris
+from dprk_kg.loaders.gate.working_store import working_store
 from dprk_kg.loaders.rdf.terms import Term
 from dprk_kg.loaders.reasoning.owlrl_entailments import TRIVIAL_TYPES
 from dprk_kg.loaders.sources.ontology import Ontology
-from dprk_kg.vocabulary import DKG, OWL, RDF, RDFS
+from dprk_kg.vocabulary import DKG, OWL, PROV, RDF, RDFS
 
 UNSUPPORTED = {
     OWL.uri("equivalentClass"): "class equivalence",
@@ -146,10 +147,13 @@ def _values(pairs: Iterable[tuple[str, str]], names: str) -> str:
     return f"VALUES ({names}) {{ {rows} }}"
 
 
-def compile_rules(facts: Axioms, iris: Iris) -> list[str]:
+def compile_rules(facts: Axioms, iris: Iris, per_graph: bool = False) -> list[str]:
     """SPARQL updates that each add one kind of entailment to the inferred graph and to the default
     graph, where the premises are read: the batch and, after each round, the earlier inferences. These
-    are the rules with one data premise; prp-trp, which joins two, is ``RuleReasoner.close_transitive``."""
+    are the rules with one data premise; prp-trp, which joins two, is ``RuleReasoner.close_transitive``.
+
+    ``per_graph``: the same rules within each named graph instead (premise and conclusion in the same
+    graph), which is how ``RuleReasoner.resting_on_each`` keeps apart what each claim entails."""
     inferred = iris.inferred_graph
     data = " || ".join(f'STRSTARTS(STR(?s), "{prefix}")' for prefix in iris.data_prefixes)
     rules = []
@@ -158,6 +162,11 @@ def compile_rules(facts: Axioms, iris: Iris) -> list[str]:
         # DISTINCT, then MINUS: each conclusion is checked once, not once per premise that gives it, and
         # MINUS is a hash join where Oxigraph 0.5's in-memory store evaluates NOT EXISTS row by row.
         variables = " ".join(dict.fromkeys(v for v in head.split() if v.startswith("?")))
+        if per_graph:
+            return (
+                f"INSERT {{ GRAPH ?g {{ {head} }} }} WHERE {{ {{ SELECT DISTINCT ?g {variables} WHERE {{ "
+                f"GRAPH ?g {{ {body} FILTER ({data}) }} }} }} MINUS {{ GRAPH ?g {{ {head} }} }} }}"
+            )
         return (
             f"INSERT {{ GRAPH <{inferred}> {{ {head} }} {head} }} WHERE {{ "
             f"{{ SELECT DISTINCT {variables} WHERE {{ {body} FILTER ({data}) }} }} MINUS {{ {head} }} }}"
@@ -189,6 +198,7 @@ class RuleReasoner:
         facts = axioms(ontology)
         self.iris = iris
         self.rules = compile_rules(facts, iris)
+        self.rules_per_graph = compile_rules(facts, iris, per_graph=True)
         self.transitive = [ox.NamedNode(p) for p in sorted(facts.transitive)]
         self.graph = ox.NamedNode(iris.inferred_graph)
 
@@ -229,25 +239,151 @@ class RuleReasoner:
             ox.Quad(t.subject, t.predicate, t.object, graph) for t in found for graph in (self.graph, ox.DefaultGraph())
         )
 
+    def beyond(self, links: Iterable[ox.Triple], added: Iterable[ox.Triple]) -> list[ox.Triple]:
+        """What ``added`` entails with the facts whose closure has these transitive ``links``, besides
+        some of what the facts alone entail (for the caller to remove). Every rule but prp-trp has one
+        premise, so a conclusion that needs the facts needs them only as links of a transitive
+        property: closing the links and the added triples is closing everything, at the cost of the
+        added part (semi-naive evaluation, where closing all again from the start cost 40% of a build)."""
+        return self.infer(working_store([*links, *added]))
+
+    def resting_on_each(
+        self, links: Iterable[ox.Triple], claims: Mapping[ox.NamedNode, Collection[ox.Triple]]
+    ) -> dict[ox.NamedNode, set[ox.Triple]]:
+        """For each claim (its graph and triples): what it alone entails with the facts whose closure
+        has these transitive ``links`` (as ``beyond``, some of the facts' own entailments included).
+        All claims are closed at once in one store, each in its graph, by the per-graph rules; prp-trp
+        joins each claim's links with the facts' links here."""
+        store = ox.Store()
+        store.bulk_extend(
+            ox.Quad(t.subject, t.predicate, t.object, g) for g, triples in claims.items() for t in triples
+        )
+        facts: dict[ox.NamedNode, tuple[_Edges, _Edges]] = {
+            p: (defaultdict(set), defaultdict(set)) for p in self.transitive
+        }
+        for link in links:
+            if link.predicate in facts:
+                successors, predecessors = facts[link.predicate]
+                successors[link.subject].add(link.object)
+                predecessors[link.object].add(link.subject)
+        previous = -1
+        while previous != len(store):
+            previous = len(store)
+            for rule in self.rules_per_graph:
+                store.update(rule)
+            for prop, known in facts.items():
+                self._close_transitive_per_graph(store, prop, *known)
+        return {
+            g: {q.triple for q in store.quads_for_pattern(None, None, None, g)} - set(triples)
+            for g, triples in claims.items()
+        }
+
+    def _close_transitive_per_graph(
+        self, store: ox.Store, prop: ox.NamedNode, successors: _Edges, predecessors: _Edges
+    ) -> None:
+        """prp-trp within each graph, whose links of ``prop`` join the facts' (given as successors and
+        predecessors): every chain through one of the graph's links, from a data IRI."""
+        own: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, set[tuple[Term, Term]]] = defaultdict(set)
+        for quad in store.quads_for_pattern(None, prop, None):
+            own[quad.graph_name].add((quad.subject, quad.object))
+        found = []
+        for graph, edges in own.items():
+            after: _Edges = defaultdict(set)
+            before: _Edges = defaultdict(set)
+            for a, b in edges:
+                after[a].add(b)
+                before[b].add(a)
+            for a, b in edges:
+                starts = _reach(a, before, predecessors) | {a}
+                ends = _reach(b, after, successors) | {b}
+                found += [
+                    ox.Quad(x, prop, y, graph)
+                    for x in starts
+                    if isinstance(x, ox.NamedNode) and self.iris.is_data(x.value)
+                    for y in ends
+                    if (x, y) not in edges
+                ]
+        store.extend(found)
+
     def transitive_links(self, store: ox.Store) -> list[ox.Triple]:
         """The default graph's triples of transitive properties, asserted or inferred: the premises
         of the one rule that joins triples from different batches."""
         return [q.triple for p in self.transitive for q in store.quads_for_pattern(None, p, None, ox.DefaultGraph())]
 
 
+_Edges = dict[Term, set[Term]]
+
+
+def _reach(start: Term, own: _Edges, facts: _Edges) -> set[Term]:
+    """The nodes reached from ``start`` over the edges of both maps."""
+    reached: set[Term] = set()
+    pending = [start]
+    while pending:
+        node = pending.pop()
+        for step in (*own.get(node, ()), *facts.get(node, ())):
+            if step not in reached:
+                reached.add(step)
+                pending.append(step)
+    return reached
+
+
+def _resting(iris: Iris) -> str:
+    """A pattern binding ?r to the graph of what each non-factual claim (?claim) entails alone: found
+    from the claims, not by listing the store's graphs (which not every SPARQL store can do)."""
+    claims, prefix = iris.claim_prefix, iris.resting_prefix
+    return (
+        f'?claim a <{DKG.NonFactual.value}> FILTER (STRSTARTS(STR(?claim), "{claims}")) '
+        f'BIND (IRI(CONCAT("{prefix}", STRAFTER(STR(?claim), "{claims}"))) AS ?r)'
+    )
+
+
 def asserted_elsewhere(iris: Iris) -> str:
-    """The update that removes from the inferred graph what another factual graph asserts (what only a
-    non-factual claim asserts stays: the default graph holds it as an entailment of facts), and from
-    the non-factual inferred graph what any other graph holds."""
-    g, resting = iris.inferred_graph, iris.non_factual_inferred_graph
+    """The update that removes what the batches could not know was asserted or entailed elsewhere: from
+    the inferred graph, what another factual graph asserts (what only a non-factual claim asserts
+    stays: the default graph holds it as an entailment of facts); from each graph of what one
+    non-factual claim entails, what a graph of another kind holds; from the graph of what several
+    claims entail together, what any other graph holds."""
+    g, joint = iris.inferred_graph, iris.non_factual_inferred_graph
     return (
         f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
-        f"FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{g}>) "
+        f'FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{g}> && !STRSTARTS(STR(?other), "{joint}")) '
         f"FILTER NOT EXISTS {{ ?other a <{DKG.NonFactual.value}> }} }} }} ;\n"
-        f"DELETE {{ GRAPH <{resting}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{resting}> {{ ?s ?p ?o }} "
-        f"FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{resting}>) }} }}"
+        f"DELETE {{ GRAPH ?r {{ ?s ?p ?o }} }} WHERE {{ {_resting(iris)} GRAPH ?r {{ ?s ?p ?o }} "
+        f'FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (!STRSTARTS(STR(?other), "{joint}")) }} }} ;\n'
+        f"DELETE {{ GRAPH <{joint}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{joint}> {{ ?s ?p ?o }} "
+        f"FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{joint}>) }} }}"
+    )
+
+
+def describe_resting(iris: Iris, reasoning: str) -> str:
+    """The update that describes, in the build graph and the default graph, each graph of what one
+    non-factual claim entails: typed ``dkg:NonFactual``, derived from its claim, generated by the
+    reasoning (once the clean-up is done, so no emptied graph is described)."""
+    about = (
+        f"?r a <{DKG.NonFactual.value}> ; <{PROV.wasDerivedFrom.value}> ?claim ; "
+        f"<{PROV.wasGeneratedBy.value}> <{reasoning}> ."
+    )
+    return (
+        f"INSERT {{ GRAPH <{iris.build_graph}> {{ {about} }} {about} }} WHERE {{ {_resting(iris)} "
+        "FILTER EXISTS { GRAPH ?r { ?s ?p ?o } } }"
+    )
+
+
+def resting_counts(iris: Iris) -> str:
+    """The entailments resting on non-factual claims, and the graphs they are in."""
+    return (
+        f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?r) AS ?graphs) WHERE {{ {{ {_resting(iris)} }} "
+        f"UNION {{ BIND (<{iris.non_factual_inferred_graph}> AS ?r) }} GRAPH ?r {{ ?s ?p ?o }} }}"
     )
 
 
 def count_query(graph: str) -> str:
     return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+
+
+def count_described(iris: Iris) -> str:
+    """The graphs ``describe_resting`` described."""
+    return (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iris.build_graph}> {{ ?r <{PROV.wasDerivedFrom.value}> ?claim "
+        f'FILTER (STRSTARTS(STR(?r), "{iris.resting_prefix}")) }} }}'
+    )

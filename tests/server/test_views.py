@@ -14,7 +14,7 @@ from tests.server.conftest import Server
 
 UNCERTAIN = (
     "ASK { <https://w3id.org/dprk-kg/id/government-of-north-korea> <https://w3id.org/dprk-kg/ontology#funds> "
-    "<https://w3id.org/dprk-kg/id/local-development-projects> }"
+    "<https://w3id.org/dprk-kg/id/20x10-regional-projects> }"
 )
 ENTAILED_FROM_A_GUESS = (
     "ASK { <https://w3id.org/dprk-kg/id/20x10-regional-development-policy> "

@@ -105,7 +105,7 @@ def test_same_failures_on_the_shape_fixtures(inputs, old: str, new: str) -> None
 def seeds_batch(inputs) -> list[ox.Triple]:
     """The seeds as the build validates them: both documents with the registry entries they reference."""
     quads = [q for files in discover(SEEDS) for q in load_document(files, inputs).quads]
-    return Worker(inputs).with_context(quads)
+    return [*(q.triple for q in quads), *Worker(inputs).context(quads)]
 
 
 def test_the_seeds_conform_for_both(inputs, seeds_batch: list[ox.Triple]) -> None:

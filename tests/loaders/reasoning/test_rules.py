@@ -11,6 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 from benchmarks.corpus.writer import generate, prepare
+from dprk_kg.iris import Iris
+from dprk_kg.loaders.reasoning.owlrl_entailments import owl_rl_entailments
+from dprk_kg.loaders.sources.inputs import read_inputs
 from dprk_kg.vocabulary import DKG, RDF
 from tests.conftest import SEEDS, run_cli, sorted_dump
 
@@ -41,8 +44,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_rules_and_owlrl_agree_on_the_seeds(tmp_path: Path, built_dump: list[str]) -> None:
     rules = build(SEEDS, tmp_path / "rules", "--reasoner", "rules")
     owlrl = [line for line in built_dump if not VARIES.search(line)]
-    assert len(inferred(owlrl)) == 851  # and 89 more resting on non-factual claims, in their own graph
-    assert sum(1 for line in owlrl if line.endswith("/graph/inferred-non-factual> .")) == 89
+    assert len(inferred(owlrl)) == 856  # and 77 more resting on non-factual claims, in their graphs
+    assert sum(1 for line in owlrl if "/graph/inferred-non-factual" in line.rsplit(" ", 2)[-2]) == 77
     assert inferred(rules) == inferred(owlrl)
     assert rules == owlrl
 
@@ -74,3 +77,34 @@ def test_one_worker_or_two_give_the_same_store(tmp_path: Path, corpus: Path) -> 
     one = build(corpus, tmp_path / "one", "--workers", "1", "--shacl", "compiled")
     two = build(corpus, tmp_path / "two", "--workers", "2", "--shacl", "pyshacl")
     assert one == two
+
+
+@pytest.mark.slow
+def test_each_claims_entailments_are_owlrls(built_dump: list[str]) -> None:
+    """What the build files under each non-factual claim is what owlrl, the reference, entails from the
+    facts and that claim alone, less what the facts entail and what any graph asserts; and what no
+    claim entails alone is what owlrl entails from all of them together, less the rest."""
+    iris = Iris()
+    quads = list(ox.parse("\n".join(built_dump).encode(), format=ox.RdfFormat.N_QUADS))
+    named = [q for q in quads if isinstance(q.graph_name, ox.NamedNode)]
+    entailments = [q for q in named if q.graph_name.value.startswith(iris.inferred_graph)]
+    premises = [q for q in named if not q.graph_name.value.startswith(iris.inferred_graph)]
+    hidden = {q.subject for q in premises if q.predicate == RDF.type and q.object == DKG.NonFactual}
+    claims = sorted(g for g in hidden if g.value.startswith(iris.claim_prefix))
+    facts = [q.triple for q in premises if q.graph_name not in hidden]
+    asserted = {q.triple for q in premises}
+    ontology = read_inputs(SEEDS, iris).ontology.triples
+    known = set(owl_rl_entailments(ontology, facts, iris)) | asserted
+    filed: dict[str, set[ox.Triple]] = {}
+    for quad in entailments:
+        filed.setdefault(quad.graph_name.value, set()).add(quad.triple)
+    attributed: set[ox.Triple] = set()
+    for claim in claims:
+        alone = {q.triple for q in premises if q.graph_name == claim}
+        expected = set(owl_rl_entailments(ontology, [*facts, *alone], iris)) - known
+        assert filed.get(iris.resting_graph(claim.value), set()) == expected, claim
+        attributed |= expected
+    assert len([c for c in claims if iris.resting_graph(c.value) in filed]) >= 10
+    every = {q.triple for q in premises}
+    together = set(owl_rl_entailments(ontology, every, iris)) - known - attributed
+    assert filed.get(iris.non_factual_inferred_graph, set()) == together
