@@ -4,8 +4,17 @@ The server maps its paths onto the base IRI: ``/id/orang-county`` is
 ``https://w3id.org/dprk-kg/id/orang-county``. A request for the thing itself is answered with
 ``303 See Other`` to a document about it — ``….html`` for a browser, ``….ttl`` (``.nt``, ``.jsonld``,
 ``.rdf``, ``.trig``, ``.nq``) by ``Accept`` — as the W3C "Cool URIs" note describes for slash IRIs.
-Each statement on a page carries its provenance: the claims (status, source, quote), the registry,
-or the reasoner that put it there.
+Each statement on a page carries its provenance: the claims (status, modality, hedge, basis, source,
+quote), the registry, or the reasoner that put it there, and what an entailment was derived from.
+
+**Views.** Every page and representation shows one of the views of ``views.py``, chosen with
+``?view=<name>``: a statement belongs to a view if one of the graphs holding it does (facts: a graph
+not typed ``dkg:NonFactual``, or the default graph alone; complete: any; non-factual: a graph typed
+``dkg:NonFactual``; stated, reported, inferred, opinion: a claim of that status). A triple-only format
+(Turtle, N-Triples, JSON-LD, RDF/XML) flattens the graphs, so by default it shows the facts view: a plain
+Turtle client never reads a guess as a fact. The page and the quad formats (TriG, N-Quads), which keep
+each statement's graph, show the complete view by default. The view's name is only ever compared with
+the names of ``views.VIEWS``: it never reaches a query, which are all constants.
 """
 
 from __future__ import annotations
@@ -18,15 +27,16 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, g, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from dprk_kg.server import negotiation, parameters
+from dprk_kg.server import negotiation, parameters, views
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.executor import QueryJob
 from dprk_kg.server.protocol import execute
 from dprk_kg.server.runtime import config
+from dprk_kg.server.views import View
 from dprk_kg.store import ResultFormat
 from dprk_kg.store.base import Bindings, Dataset
 from dprk_kg.store.formats import RDF_FORMATS, serialise
-from dprk_kg.vocabulary import ONTOLOGY_IRI, RDF, RDFS, SCHEMA, base_prefixes
+from dprk_kg.vocabulary import DKG, ONTOLOGY_IRI, PROV, RDF, RDFS, SCHEMA, VOID, base_prefixes
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -40,11 +50,53 @@ EXTENSIONS = {
     ".nq": ResultFormat.N_QUADS,
 }
 EXTENSION_OF = {fmt: ext for ext, fmt in EXTENSIONS.items() if fmt is not None}
+FORMAT_LABELS = {
+    ".ttl": "Turtle",
+    ".nt": "N-Triples",
+    ".jsonld": "JSON-LD",
+    ".rdf": "RDF/XML",
+    ".trig": "TriG (with graphs)",
+    ".nq": "N-Quads (with graphs)",
+}
+QUAD_FORMATS = frozenset({ResultFormat.TRIG, ResultFormat.N_QUADS})  # each statement keeps its graph
 SPACES = ("id", "doc", "claim", "activity", "graph", "source", ".well-known/genid")
 RDFS_LABEL = RDFS.uri("label")
 RDF_TYPE = RDF.uri("type")
+SCHEMA_TEXT = SCHEMA.uri("text")
 MAX_STATEMENTS = 2000
 MAX_INCOMING = 300
+MAX_DERIVATIONS = 2000
+
+VIEW_NAMED = {view.name: view for view in views.VIEWS}
+STATUS_OF_VIEW = {  # the status views, as the epistemic status a claim must have to be in one
+    "stated": DKG.uri("Stated"),
+    "reported": DKG.uri("Reported"),
+    "inferred": DKG.uri("Inferred"),
+    "opinion": DKG.uri("Opinion"),
+}
+REASONS = {DKG.uri("Inferred"): "curator's inference", DKG.uri("Opinion"): "opinion"}  # statuses that are no fact
+
+
+def default_view(fmt: ResultFormat | None) -> View:
+    """The page and the quad formats show everything, each statement with its graphs; a format that
+    keeps no graph shows only the facts."""
+    return views.COMPLETE if fmt is None or fmt in QUAD_FORMATS else views.FACTS
+
+
+def chosen_view() -> View | None:
+    """The view the request names with ``?view=``, or None; an unknown name is a 400 that lists the
+    views. The name is compared with the views' names only: it never becomes part of a query."""
+    names = parameters.decode(request.query_string, "query string").getlist("view")
+    if not names:
+        return None
+    allowed = ", ".join(VIEW_NAMED)
+    if len(names) > 1:
+        raise HttpError(400, f"give one view (the request names {len(names)}); the views are: {allowed}")
+    view = VIEW_NAMED.get(names[0])
+    if view is None:
+        shown = names[0] if len(names[0]) <= 80 else names[0][:80] + "…"
+        raise HttpError(400, f"unknown view {shown!r}; the views are: {allowed}")
+    return view
 
 
 @blueprint.route("/ontology", defaults={"space": "", "rest": "ontology"})
@@ -58,18 +110,22 @@ def resource(space: str, rest: str) -> WerkzeugResponse:
     stem, extension = _split_extension(path)
     iri = ONTOLOGY_IRI if stem == "ontology" else config().base + stem
     node = parameters.named_node(iri, "the resource", 404)  # nothing is known of what is not an IRI
+    chosen = chosen_view()
     if extension is None:
-        return _see_other(stem)
+        return _see_other(stem, chosen)
     fmt = EXTENSIONS[extension]
-    description = describe(node)
-    if description.empty:
+    view = chosen or default_view(fmt)
+    description = describe(node, view, how_sure=fmt is None or fmt in QUAD_FORMATS)
+    if not description.known:
         raise HttpError(404, f"nothing is known about <{iri}>")
+    description.path = "/" + stem
+    description.view_chosen = chosen is not None
     if fmt is None:
-        html = render_template("resource.html", d=description, local=local_href, base=config().base)
-        return Response(html, mimetype="text/html")
-    body = description.serialise(fmt)
-    response = Response(body, mimetype=fmt.media_type)
-    response.headers["Link"] = f'<{iri}>; rel="describes"'
+        html = render_template("resource.html", d=description, local=local_href, base=config().base, views=views.VIEWS)
+        response = Response(html, mimetype="text/html")
+    else:
+        response = Response(description.serialise(fmt), mimetype=fmt.media_type)
+    response.headers["Link"] = description.links(extension)
     return response
 
 
@@ -89,7 +145,8 @@ def _split_extension(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def _see_other(stem: str) -> WerkzeugResponse:
+def _see_other(stem: str, view: View | None) -> WerkzeugResponse:
+    """303 to the document about the thing, in the format ``Accept`` asks for; a chosen view goes along."""
     accept = request.headers.get("Accept")
     if negotiation.prefers_html(accept) or not accept:
         target = f"/{stem}.html"
@@ -99,6 +156,8 @@ def _see_other(stem: str) -> WerkzeugResponse:
         except negotiation.NotAcceptable as error:
             raise HttpError(406, str(error) + ", text/html") from error
         target = f"/{stem}{EXTENSION_OF[fmt]}"
+    if view is not None:
+        target += f"?view={view.name}"
     response = redirect(target, code=303)
     response.vary.add("Accept")
     return response
@@ -127,36 +186,130 @@ def local_href(iri: str) -> str | None:
 
 
 @dataclass
-class Provenance:
-    kind: str  # claim, registry, inferred, ontology, provenance, shapes, build, other
-    graph: str
+class Derivation:
+    """Something a graph ``prov:wasDerivedFrom``: a claim (with its status) or a document, a source file."""
+
+    iri: str
+    claim: bool = False
+    non_factual: bool = False
     status: str = ""
-    source: str = ""
+    modality: str = ""
+    status_iri: str = ""
+
+    @property
+    def reasons(self) -> list[str]:
+        """What makes a claim no fact: a curator's inference, an opinion, its modality."""
+        return [word for word in (REASONS.get(self.status_iri, ""), self.modality) if word]
+
+
+@dataclass
+class Provenance:
+    """One graph holding a statement, and what the store says of it."""
+
+    kind: str  # claim, registry, inferred, ontology, provenance, shapes, build, default, other
+    graph: str  # "" for the default graph (a statement no named graph holds)
+    status: str = ""  # the epistemic status's label, for a claim
+    source: str = ""  # the label of whom the claim is attributed to
     quote: str = ""
+    status_iri: str = ""
+    non_factual: bool = False  # typed dkg:NonFactual: not in the default graph
+    claim: bool = False  # typed dkg:Claim
+    modality: str = ""
+    modality_iri: str = ""
+    hedge: str = ""
+    basis: str = ""
+    agent: str = ""
+    quotes: dict[str, str] = field(default_factory=dict)  # evidence IRI → its exact quote
+    derived_from: list[Derivation] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == "inferred":
+            return "inferred, resting on non-factual claims" if self.non_factual else "inferred from facts"
+        if self.kind == "default":
+            return "default graph"
+        if self.kind == "other":
+            return "non-factual graph" if self.non_factual else "graph"
+        return self.kind
+
+    @property
+    def badge(self) -> str:
+        """Why this graph's word is not a fact (``""`` when it is): a claim's modality or its status as
+        a curator's inference or an opinion; for any other graph, that it rests on non-factual claims."""
+        if not self.non_factual:
+            return ""
+        if not self.claim:
+            reasons = dict.fromkeys(reason for d in self.claims if d.non_factual for reason in d.reasons)
+            return "rests on: " + ", ".join(reasons) if reasons else "rests on non-factual claims"
+        return ", ".join(word for word in (self.status_badge, self.modality) if word) or "non-factual"
+
+    @property
+    def status_badge(self) -> str:
+        """A claim's status when it alone makes the claim no fact: a curator's inference, an opinion."""
+        return REASONS.get(self.status_iri, "") if self.claim else ""
+
+    @property
+    def chip(self) -> str:
+        """The short text of the graph beside a statement."""
+        if self.kind == "claim" or self.claim:
+            return " · ".join(word for word in (self.status or "claim", self.modality) if word)
+        return self.kind
+
+    @property
+    def documents(self) -> list[Derivation]:
+        return [d for d in self.derived_from if not d.claim]
+
+    @property
+    def claims(self) -> list[Derivation]:
+        return [d for d in self.derived_from if d.claim]
 
 
 @dataclass
 class Statement:
     predicate: str
     value: dict[str, str]  # SPARQL JSON term
-    provenance: list[Provenance] = field(default_factory=list)
+    provenance: list[Provenance] = field(default_factory=list)  # the graphs of the view that hold it
+    fact: bool = True  # held by a graph not typed dkg:NonFactual: the default graph holds it
+    outside: int = 0  # graphs holding it that the view leaves out
+    anchor: str = ""
+
+    @property
+    def badges(self) -> list[str]:
+        """What marks it as no fact, when it is none."""
+        if self.fact:
+            return []
+        return list(dict.fromkeys(p.badge for p in self.provenance if p.badge)) or ["non-factual"]
+
+
+@dataclass
+class Incoming:
+    subject: str
+    predicate: str
+    graphs: list[str] = field(default_factory=list)  # empty: read from the default graph
+    fact: bool = True
 
 
 @dataclass
 class Description:
     iri: str
     statements: list[Statement]
-    incoming: list[tuple[str, str]]
+    incoming: list[Incoming]
     labels: dict[str, str]
+    view: View = views.COMPLETE
+    view_chosen: bool = False
+    path: str = ""  # this server's path of the resource, without an extension
     claim: dict[str, str] | None = None
+    claim_in_view: bool = True
     asserts: list[tuple[dict[str, str], str, dict[str, str]]] = field(default_factory=list)
     document_text: str | None = None
     document_claims: list[dict[str, str]] = field(default_factory=list)
     terms: list[dict[str, str]] = field(default_factory=list)  # on the ontology's page: every term
+    known: bool = True  # the store holds something about it, in this view or another
 
     @property
     def empty(self) -> bool:
-        return not self.statements and not self.incoming and not self.asserts
+        """Nothing about it in this view."""
+        return not self.statements and not self.incoming and not (self.asserts and self.claim_in_view)
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or _short(iri)
@@ -175,6 +328,43 @@ class Description:
         order = {RDF_TYPE: 0, RDFS_LABEL: 1}
         return sorted(groups.items(), key=lambda item: (order.get(item[0], 2), self.label(item[0]).lower()))
 
+    def shown(self) -> list[Statement]:
+        """The statements of the page's tables, in their order (the document's full text is shown apart)."""
+        return [s for group in self.grouped() for s in group[1] if s.predicate != SCHEMA_TEXT]
+
+    @property
+    def non_facts(self) -> int:
+        return sum(not s.fact for s in self.statements)
+
+    def href(self, extension: str, view: str | None = None) -> str:
+        """This resource's document in a format, with a view named or the format's own default."""
+        return self.path + extension + (f"?view={view}" if view else "")
+
+    def here(self, anchor: str) -> str:
+        """A link to a part of this page, written whole (path and view) so that it stays on this page."""
+        return self.href(".html", self.view.name if self.view_chosen else None) + "#" + anchor
+
+    def format_href(self, extension: str) -> str:
+        """A link to another format keeps the view the request chose (a format's default otherwise)."""
+        return self.href(extension, self.view.name if self.view_chosen else None)
+
+    def format_view(self, extension: str) -> View:
+        """The view a format link gives."""
+        return self.view if self.view_chosen else default_view(EXTENSIONS[extension])
+
+    def links(self, extension: str) -> str:
+        """The ``Link`` header: what the document describes, the view it shows (the dataset it is in),
+        and the other formats, keeping a chosen view."""
+        links = [
+            f'<{self.iri}>; rel="describes"',
+            f'<{self.view.iri(config().base)}>; rel="{VOID.uri("inDataset")}"; title="view {self.view.name}"',
+        ]
+        for other, fmt in EXTENSIONS.items():
+            if other != extension:
+                media_type = "text/html" if fmt is None else fmt.media_type
+                links.append(f'<{self.format_href(other)}>; rel="alternate"; type="{media_type}"')
+        return ", ".join(links)
+
     def highlighted_text(self) -> list[tuple[str, str | None]]:
         """The document text cut into (text, claim id or None) pieces, evidence spans marked."""
         text = self.document_text or ""
@@ -190,20 +380,45 @@ class Description:
         pieces.append((text[cursor:], None))
         return pieces
 
+    def _graph_quads(self) -> list[ox.Quad]:
+        """What a format with graphs says of each graph it names, in its default graph: a claim's type,
+        status, modality, source and document, a graph typed dkg:NonFactual, what an entailment was
+        derived from — so each statement comes with how sure it is."""
+        graphs = {p.graph: p for s in self.statements for p in s.provenance if p.graph}
+        quads: list[ox.Quad] = []
+        for graph, provenance in graphs.items():
+            node = ox.NamedNode(graph)
+            objects: list[tuple[ox.NamedNode, str]] = [
+                (RDF.type, DKG.uri("Claim") if provenance.claim else ""),
+                (RDF.type, DKG.uri("NonFactual") if provenance.non_factual else ""),
+                (DKG.epistemicStatus, provenance.status_iri),
+                (DKG.modality, provenance.modality_iri),
+                (PROV.wasAttributedTo, provenance.agent),
+                *((PROV.wasDerivedFrom, derivation.iri) for derivation in provenance.derived_from),
+            ]
+            quads += [ox.Quad(node, p, iri, ox.DefaultGraph()) for p, o in objects if (iri := _iri(o)) is not None]
+        return quads
+
     def serialise(self, fmt: ResultFormat) -> bytes:
+        """The description in an RDF format: each statement in the graphs of the view that hold it (a
+        format without graphs merges them, so it holds only what the view holds)."""
         subject = ox.NamedNode(self.iri)
         quads: list[ox.Quad] = []
         for statement in self.statements:
-            for provenance in statement.provenance or [Provenance("other", "")]:
+            for provenance in statement.provenance:
                 graph = ox.NamedNode(provenance.graph) if provenance.graph else ox.DefaultGraph()
                 quads.append(ox.Quad(subject, ox.NamedNode(statement.predicate), _term(statement.value), graph))
-        for asserted_s, asserted_p, asserted_o in self.asserts:
-            quads.append(ox.Quad(_subject(asserted_s), ox.NamedNode(asserted_p), _term(asserted_o), subject))
-        for incoming_s, incoming_p in self.incoming:
-            quads.append(ox.Quad(ox.NamedNode(incoming_s), ox.NamedNode(incoming_p), subject))
+        if self.claim_in_view:
+            for asserted_s, asserted_p, asserted_o in self.asserts:
+                quads.append(ox.Quad(_subject(asserted_s), ox.NamedNode(asserted_p), _term(asserted_o), subject))
+        for link in self.incoming:
+            for graph_name in link.graphs or [""]:
+                graph = ox.NamedNode(graph_name) if graph_name else ox.DefaultGraph()
+                quads.append(ox.Quad(ox.NamedNode(link.subject), ox.NamedNode(link.predicate), subject, graph))
         data: list[ox.Quad] | list[ox.Triple]
-        if fmt in (ResultFormat.TRIG, ResultFormat.N_QUADS):
-            data = quads
+        if fmt in QUAD_FORMATS:
+            quads += self._graph_quads()
+            data = sorted(quads, key=lambda quad: str(quad.graph_name))  # each graph once, where it can be
         else:
             data = list(dict.fromkeys(q.triple for q in quads))
         prefixes = _prefixes() if fmt in (ResultFormat.TURTLE, ResultFormat.TRIG) else None
@@ -219,28 +434,81 @@ def _labelled(*variables: str) -> str:
     )
 
 
+def _flags(graph: str) -> str:
+    """Patterns binding what decides whether ``?graph`` is in a view: ``?graph_nonFactual`` (typed
+    dkg:NonFactual), ``?graph_claim`` (typed dkg:Claim) and ``?graph_status`` (its epistemic status)."""
+    return (
+        f"BIND (EXISTS {{ ?{graph} a dkg:NonFactual }} AS ?{graph}_nonFactual) "
+        f"BIND (EXISTS {{ ?{graph} a dkg:Claim }} AS ?{graph}_claim) "
+        f"OPTIONAL {{ ?{graph} dkg:epistemicStatus ?{graph}_status }}"
+    )
+
+
+def _english(variable: str, predicate: str, subject: str) -> str:
+    """An OPTIONAL ``?variable_term`` that ``subject`` reaches by ``predicate``, and its English (or
+    untagged) label as ``?variable``."""
+    return (
+        f"OPTIONAL {{ ?{subject} {predicate} ?{variable}_term "
+        f"OPTIONAL {{ ?{variable}_term rdfs:label ?{variable} FILTER (LANG(?{variable}) IN ('en', '')) }} }}"
+    )
+
+
+def _about(graph: str) -> str:
+    """What the store says of a graph that is a claim: status, modality, hedge, basis, whom it is
+    attributed to, its quotes (one row per evidence); each OPTIONAL, so any graph matches.
+
+    Each OPTIONAL holds one triple pattern, and further OPTIONALs inside it: the embedded engine's
+    planner, which cannot know that ``?this`` is bound, then runs it once per row found (a for-loop),
+    where a join inside an OPTIONAL is built as a hash table over the whole store (0.9 s at 1M quads,
+    against 10 ms)."""
+    return (
+        f"{_flags(graph)} {_english('status', 'dkg:epistemicStatus', graph)} "
+        f"{_english('modality', 'dkg:modality', graph)} "
+        f"OPTIONAL {{ ?{graph} dkg:hedge ?hedge }} OPTIONAL {{ ?{graph} dkg:basis ?basis }} "
+        f"OPTIONAL {{ ?{graph} prov:wasAttributedTo ?agent "
+        "OPTIONAL { ?agent rdfs:label ?source FILTER (LANG(?source) IN ('en', '')) } } "
+        f"OPTIONAL {{ ?{graph} dkg:evidence ?evidence "
+        "OPTIONAL { ?evidence oa:hasSelector ?selector OPTIONAL { ?selector oa:exact ?quote } } }"
+    )
+
+
 # The queries of a page. Each is a constant: the resource is bound to ?this (or ?claim) as an IRI
-# term (see Store.query), so no request path reaches a query as text. A bound variable is projected
-# and joined in the outermost group, so the embedded store's substitution and a remote store's VALUES
-# clause mean the same. They use the endpoint's well-known prefixes.
-OUTGOING = f"SELECT * WHERE {{ GRAPH ?g {{ ?this ?p ?o }} {_labelled('this', 'p', 'o', 'g')} }} LIMIT {MAX_STATEMENTS}"
+# term (see Store.query), so no request path reaches a query as text, and neither does the view,
+# which is applied to the rows. A bound variable is projected and joined in the outermost group, so
+# the embedded store's substitution and a remote store's VALUES clause mean the same. They use the
+# endpoint's well-known prefixes.
+OUTGOING = (  # every graph holding a statement about ?this, and what the default graph alone holds
+    f"SELECT * WHERE {{ {{ GRAPH ?g {{ ?this ?p ?o }} {_labelled('g')} }} UNION "
+    "{ ?this ?p ?o FILTER NOT EXISTS { GRAPH ?any { ?this ?p ?o } } } "
+    f"{_labelled('this', 'p', 'o')} }} LIMIT {MAX_STATEMENTS}"
+)
+GRAPHS = (  # ?this bound: each graph holding a statement about it, and what the store says of that graph
+    "SELECT DISTINCT ?this ?g ?g_nonFactual ?g_claim ?g_status ?status ?modality_term ?modality ?hedge ?basis ?agent "
+    f"?source ?evidence ?quote WHERE {{ GRAPH ?g {{ ?this ?p ?o }} {_about('g')} }} LIMIT {4 * MAX_STATEMENTS}"
+)
+DERIVED = (  # ?this bound: what each graph holding a statement about it was derived from (OPTIONAL: see _about)
+    "SELECT DISTINCT ?this ?g ?from ?from_label ?from_nonFactual ?from_claim ?from_status ?fromStatus "
+    "?fromModality WHERE { GRAPH ?g { ?this ?p ?o } OPTIONAL { ?g prov:wasDerivedFrom ?from "
+    f"{_flags('from')} {_english('fromStatus', 'dkg:epistemicStatus', 'from')} "
+    f"{_english('fromModality', 'dkg:modality', 'from')} {_labelled('from')} }} }} LIMIT {MAX_DERIVATIONS}"
+)
 INCOMING = f"SELECT DISTINCT * WHERE {{ ?s ?p ?this FILTER (isIRI(?s)) {_labelled('s', 'p')} }} LIMIT {MAX_INCOMING}"
+INCOMING_GRAPHS = (  # the views other than facts: the links in every graph, with what decides their views
+    "SELECT DISTINCT ?this ?s ?p ?g ?s_label ?p_label ?g_nonFactual ?g_claim ?g_status WHERE { "
+    f"GRAPH ?g {{ ?s ?p ?this }} FILTER (isIRI(?s)) {_flags('g')} {_labelled('s', 'p')} }} LIMIT {MAX_INCOMING}"
+)
 ASSERTED = f"SELECT * WHERE {{ GRAPH ?this {{ ?s ?p ?o }} {_labelled('s', 'p', 'o')} }}"
-DOCUMENT_CLAIMS = (
-    "SELECT ?this ?claim ?id ?start ?end WHERE { ?claim prov:wasDerivedFrom ?this ; dkg:claimId ?id ; "
-    "dkg:evidence/oa:hasSelector [ oa:start ?start ; oa:end ?end ] } ORDER BY ?start"
+DOCUMENT_CLAIMS = (  # rows without an id, a start or an end are left out by describe (OPTIONAL: see _about)
+    "SELECT ?this ?claim ?id ?start ?end WHERE { ?claim prov:wasDerivedFrom ?this "
+    "OPTIONAL { ?claim dkg:claimId ?id } OPTIONAL { ?claim dkg:evidence ?evidence "
+    "OPTIONAL { ?evidence oa:hasSelector ?selector OPTIONAL { ?selector oa:start ?start } "
+    "OPTIONAL { ?selector oa:end ?end } } } } ORDER BY ?start"
 )
-_CLAIM_COLUMNS = "?claim ?status ?source ?agent ?quote ?document ?modality ?hedge ?basis"
-_CLAIM_PATTERN = (
-    "?claim dkg:epistemicStatus/rdfs:label ?status ; prov:wasAttributedTo ?agent ; prov:wasDerivedFrom ?document ; "
-    "dkg:evidence/oa:hasSelector/oa:exact ?quote . ?agent rdfs:label ?source FILTER (LANG(?source) = 'en') "
-    "OPTIONAL { ?claim dkg:modality/rdfs:label ?modality } OPTIONAL { ?claim dkg:hedge ?hedge } "
-    "OPTIONAL { ?claim dkg:basis ?basis }"
-)
-CLAIM = f"SELECT {_CLAIM_COLUMNS} WHERE {{ {_CLAIM_PATTERN} }}"  # ?claim bound: a claim's page
-CLAIMS_ABOUT = (  # ?this bound: the claims that state something about it
-    f"SELECT DISTINCT ?this {_CLAIM_COLUMNS} WHERE {{ GRAPH ?claim {{ ?this ?p ?o }} {_CLAIM_PATTERN} }} "
-    f"LIMIT {MAX_STATEMENTS}"
+CLAIM = (  # ?claim bound: a claim's page
+    "SELECT ?claim ?claim_nonFactual ?claim_claim ?claim_status ?status ?modality_term ?modality ?hedge ?basis "
+    "?agent ?source "
+    f"?evidence ?quote ?document WHERE {{ ?claim a dkg:Claim . {_about('claim')} "
+    "OPTIONAL { ?claim prov:wasDerivedFrom ?document } }"
 )
 TERMS = (  # run on the ontology graph as the default graph
     "SELECT ?term (SAMPLE(?k) AS ?kind) (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) "
@@ -249,47 +517,184 @@ TERMS = (  # run on the ontology graph as the default graph
     "OPTIONAL { ?term rdfs:label ?l FILTER (LANG(?l) = 'en') } OPTIONAL { ?term skos:definition ?d } "
     "OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?super } } GROUP BY ?term ORDER BY ?term"
 )
+QUERIES = (OUTGOING, GRAPHS, DERIVED, INCOMING, INCOMING_GRAPHS, ASSERTED, DOCUMENT_CLAIMS, CLAIM, TERMS)
 
 Rows = list[dict[str, dict[str, str]]]  # SPARQL JSON bindings
 
 
-def describe(resource: ox.NamedNode) -> Description:
+class Membership:
+    """Whether a graph is in a view, decided on what the store says of the graph (its flags): a view
+    of ``views.py`` that this module does not know is read as the graphs its own constant SELECT names."""
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        known = view in (views.FACTS, views.COMPLETE, views.NON_FACTUAL) or view.name in STATUS_OF_VIEW
+        self.listed = None if known or view.graphs is None else frozenset(_graph_names(view.graphs))
+
+    def __call__(self, graph: str, non_factual: bool, claim: bool, status: str) -> bool:
+        view = self.view
+        if view is views.COMPLETE:
+            return True
+        if not graph:  # the default graph alone holds it: a fact
+            return view is views.FACTS or (self.listed is None and view.graphs is None)
+        if view is views.NON_FACTUAL:
+            return non_factual
+        if view.name in STATUS_OF_VIEW:
+            return claim and status == STATUS_OF_VIEW[view.name]
+        if self.listed is not None:
+            return graph in self.listed
+        return not non_factual  # facts, or a view that is the store's default graph
+
+    def of(self, provenance: Provenance) -> bool:
+        return self(provenance.graph, provenance.non_factual, provenance.claim, provenance.status_iri)
+
+
+def describe(resource: ox.NamedNode, view: View = views.COMPLETE, *, how_sure: bool = True) -> Description:
+    """What the store holds about ``resource``, in ``view``; ``how_sure`` adds what each graph holding a
+    statement was derived from (the page's "How sure is this?" section)."""
     settings = config()
     iri = resource.value
     this = {"this": resource}
     labels: dict[str, str] = {}
-    outgoing = _distinct(_select(OUTGOING, this, labels), "p", "o", "g")
-    incoming = _distinct(_select(INCOMING, this, labels), "s", "p")
+    member = Membership(view)
+    graphs = _graph_provenance(_select(GRAPHS, this, labels), settings.base)
+    if how_sure:
+        _add_derivations(graphs, _select(DERIVED, this, labels))
     statements: dict[tuple[str, str], Statement] = {}
-    for row in outgoing:
+    everywhere: dict[tuple[str, str], list[Provenance]] = defaultdict(list)
+    for row in _distinct(_select(OUTGOING, this, labels), "p", "o", "g"):
         key = (row["p"]["value"], json.dumps(row["o"], sort_keys=True))
-        statement = statements.setdefault(key, Statement(row["p"]["value"], row["o"]))
-        statement.provenance.append(Provenance(_graph_kind(row["g"]["value"], settings.base), row["g"]["value"]))
-    claim_info = _claims(_select(CLAIMS_ABOUT, this))
-    for statement in statements.values():
-        for provenance in statement.provenance:
-            info = claim_info.get(provenance.graph) if provenance.kind == "claim" else None
-            if info:
-                provenance.status, provenance.source, provenance.quote = info["status"], info["source"], info["quote"]
+        statements.setdefault(key, Statement(row["p"]["value"], row["o"]))
+        graph = row.get("g", {}).get("value", "")
+        provenance = graphs.get(graph) or _unlisted(graph, settings.base)
+        everywhere[key].append(provenance)
+    shown: list[Statement] = []
+    for key, statement in statements.items():
+        holders = everywhere[key]
+        statement.fact = any(not p.non_factual for p in holders)
+        statement.provenance = [p for p in holders if member.of(p)]
+        statement.outside = len(holders) - len(statement.provenance)
+        if statement.provenance:
+            shown.append(statement)
+    shown.sort(key=lambda s: (s.predicate, s.value.get("value", "")))
+    for number, statement in enumerate(shown, 1):
+        statement.anchor = f"sure-{number}"
     description = Description(
-        iri=iri,
-        statements=sorted(statements.values(), key=lambda s: (s.predicate, s.value.get("value", ""))),
-        incoming=[(r["s"]["value"], r["p"]["value"]) for r in incoming],
-        labels=labels,
+        iri=iri, statements=shown, incoming=_incoming(this, labels, member), labels=labels, view=view
     )
     if _graph_kind(iri, settings.base) == "claim":
-        description.claim = _claims(_select(CLAIM, {"claim": resource})).get(iri)
+        claim = _graph_provenance(_select(CLAIM, {"claim": resource}), settings.base, "claim").get(iri)
+        if claim is not None:
+            description.claim = _claim_entry(claim)
+            description.claim_in_view = member.of(claim)
         asserted = _distinct(_select(ASSERTED, this, labels), "s", "p", "o")
         description.asserts = [(r["s"], r["p"]["value"], r["o"]) for r in asserted]
-    texts = description.values(SCHEMA.uri("text"))
+    description.known = bool(statements or description.incoming or description.asserts)
+    texts = description.values(SCHEMA_TEXT)
     if texts:
         description.document_text = texts[0]["value"]
         description.document_claims = [
-            {k: v["value"] for k, v in row.items()} for row in _select(DOCUMENT_CLAIMS, this)
+            {k: v["value"] for k, v in row.items()}
+            for row in _select(DOCUMENT_CLAIMS, this)
+            if all(name in row for name in ("id", "start", "end"))
         ]
     if iri == ONTOLOGY_IRI:
         description.terms = _terms()
     return description
+
+
+def _graph_provenance(rows: Rows, base: str, variable: str = "g") -> dict[str, Provenance]:
+    """Rows of GRAPHS (or CLAIM) as one Provenance per graph; a quote in several parts is joined with
+    " … ", in the order of its evidence."""
+    found: dict[str, Provenance] = {}
+    for row in rows:
+        value = {k: v["value"] for k, v in row.items()}
+        graph = value[variable]
+        provenance = found.get(graph)
+        if provenance is None:
+            claim = value.get(f"{variable}_claim") == "true"
+            provenance = found[graph] = Provenance(
+                kind="claim" if claim else _graph_kind(graph, base),
+                graph=graph,
+                status=value.get("status", ""),
+                source=value.get("source", ""),
+                status_iri=value.get(f"{variable}_status", ""),
+                non_factual=value.get(f"{variable}_nonFactual") == "true",
+                claim=claim,
+                modality=value.get("modality", ""),
+                modality_iri=value.get("modality_term", ""),
+                hedge=value.get("hedge", ""),
+                basis=value.get("basis", ""),
+                agent=value.get("agent", ""),
+            )
+            if "document" in value:
+                provenance.derived_from.append(Derivation(value["document"]))
+        if "quote" in value:
+            provenance.quotes.setdefault(value.get("evidence", ""), value["quote"])
+            provenance.quote = " … ".join(provenance.quotes[e] for e in sorted(provenance.quotes))
+    return found
+
+
+def _unlisted(graph: str, base: str) -> Provenance:
+    """A graph GRAPHS did not list: the default graph alone (a fact), or a named graph beyond its
+    limit, of which nothing is known — so not taken for a fact."""
+    if not graph:
+        return Provenance("default", "")
+    return Provenance(_graph_kind(graph, base), graph, non_factual=True)
+
+
+def _add_derivations(graphs: dict[str, Provenance], rows: Rows) -> None:
+    for row in rows:
+        value = {k: v["value"] for k, v in row.items()}
+        provenance = graphs.get(value["g"])
+        if provenance is None or "from" not in value or any(d.iri == value["from"] for d in provenance.derived_from):
+            continue
+        provenance.derived_from.append(
+            Derivation(
+                value["from"],
+                claim=value.get("from_claim") == "true",
+                non_factual=value.get("from_nonFactual") == "true",
+                status=value.get("fromStatus", ""),
+                modality=value.get("fromModality", ""),
+                status_iri=value.get("from_status", ""),
+            )
+        )
+
+
+def _claim_entry(claim: Provenance) -> dict[str, str]:
+    """A claim's page: its status, modality, hedge, basis, whom it is attributed to and its quote."""
+    documents = claim.documents
+    return {
+        "claim": claim.graph,
+        "status": claim.status,
+        "modality": claim.modality,
+        "hedge": claim.hedge,
+        "basis": claim.basis,
+        "agent": claim.agent,
+        "source": claim.source,
+        "quote": claim.quote,
+        "document": documents[0].iri if documents else "",
+        "badge": claim.status_badge,
+        "non_factual": "yes" if claim.non_factual else "",
+    }
+
+
+def _incoming(this: Bindings, labels: dict[str, str], member: Membership) -> list[Incoming]:
+    """The links to the resource in the view: the default graph's for the facts, else each graph's,
+    kept when the graph is in the view."""
+    if member.view is views.FACTS:
+        rows = _distinct(_select(INCOMING, this, labels), "s", "p")
+        return [Incoming(r["s"]["value"], r["p"]["value"]) for r in rows]
+    links: dict[tuple[str, str], Incoming] = {}
+    for row in _select(INCOMING_GRAPHS, this, labels):
+        value = {k: v["value"] for k, v in row.items()}
+        key = (value["s"], value["p"])
+        non_factual = value.get("g_nonFactual") == "true"
+        link = links.setdefault(key, Incoming(key[0], key[1], fact=False))
+        link.fact = link.fact or not non_factual
+        if member(value["g"], non_factual, value.get("g_claim") == "true", value.get("g_status", "")):
+            link.graphs.append(value["g"])
+    return [link for link in links.values() if link.graphs]
 
 
 def _terms() -> list[dict[str, str]]:
@@ -308,6 +713,11 @@ def _terms() -> list[dict[str, str]]:
     ]
 
 
+def _graph_names(select: str) -> list[str]:
+    """The graphs a view's own constant SELECT names (a view this module has no rule for)."""
+    return [row["g"]["value"] for row in _select(select)]
+
+
 def _graph_kind(graph: str, base: str) -> str:
     for prefix, kind in (
         ("claim/", "claim"),
@@ -323,25 +733,12 @@ def _graph_kind(graph: str, base: str) -> str:
     return "other"
 
 
-def _claims(rows: Rows) -> dict[str, dict[str, str]]:
-    """Rows of claim information as one entry per claim; a quote in several parts is joined with "…"."""
-    found: dict[str, dict[str, str]] = {}
-    for row in rows:
-        info = {k: v["value"] for k, v in row.items()}
-        claim = info["claim"]
-        if claim in found:
-            found[claim]["quote"] += " … " + info["quote"]
-        else:
-            found[claim] = info
-    return found
-
-
 def _distinct(rows: Rows, *columns: str) -> Rows:
-    """The first row for each combination of ``columns``: a resource with two labels would give its
-    rows twice."""
+    """The first row for each combination of ``columns`` (an unbound one counts as None): a resource
+    with two labels would give its rows twice."""
     first: dict[str, dict[str, dict[str, str]]] = {}
     for row in rows:
-        first.setdefault(json.dumps([row[c] for c in columns], sort_keys=True), row)
+        first.setdefault(json.dumps([row.get(c) for c in columns], sort_keys=True), row)
     return list(first.values())
 
 
@@ -359,6 +756,14 @@ def _select(
                 if name.endswith("_label") and (labelled := row.get(name.removesuffix("_label"))):
                     labels.setdefault(labelled["value"], value["value"])
     return rows
+
+
+def _iri(value: str) -> ox.NamedNode | None:
+    """``value`` as an IRI term, or None when it is empty or no IRI (a blank node's label)."""
+    try:
+        return ox.NamedNode(value) if value else None
+    except ValueError:
+        return None
 
 
 def _subject(value: dict[str, str]) -> ox.NamedNode | ox.BlankNode:
@@ -382,10 +787,12 @@ def _term(value: dict[str, str]) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 
 
 def _short(iri: str) -> str:
+    """A prefixed name for an IRI of a well-known namespace, the path of another dataset IRI."""
     prefixes = _prefixes()
     best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
     if best is None:
-        return iri
+        base = config().base
+        return iri[len(base) :] if iri.startswith(base) and len(iri) > len(base) else iri
     name = next(p for p, ns in prefixes.items() if ns == best)
     return f"{name}:{iri[len(best) :]}"
 
