@@ -42,7 +42,7 @@ INPUT_FORMATS = {
     "text/n3": ox.RdfFormat.N3,
 }
 DEFAULT_IS_DERIVED = (
-    "the default graph is the merge of all named graphs: it can be read, not written; "
+    "the default graph is the merge of the factual named graphs: it can be read, not written; "
     "write a named graph with ?graph=IRI"
 )
 # The triples of the default graph, or of a named graph given as the query's dataset.

@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Service Description returned by a plain GET on /sparql with an RDF Accept.
 
-It names the endpoint, the languages and formats it supports, its default dataset (the merge of all
-named graphs, hence sd:UnionDefaultGraph), and the example queries, as SHACL SPARQL executables (the
+It names the endpoint, the languages and formats it supports, its default dataset (the merge of the
+factual named graphs — not of all of them, so no sd:UnionDefaultGraph — and the views a query may
+choose instead), and the example queries, as SHACL SPARQL executables (the
 vocabulary the SIB sparql-examples collections use).
 """
 
@@ -67,7 +68,6 @@ def service_description(root: str, fmt: ResultFormat) -> bytes:
         add(endpoint, SD.resultFormat, FORMATS[name])
     for name in INPUT_FORMATS:
         add(endpoint, SD.inputFormat, FORMATS[name])
-    add(endpoint, SD.feature, SD.UnionDefaultGraph)
     add(endpoint, SD.defaultEntailmentRegime, ENTAILMENT.Simple)
     dataset = ox.NamedNode(f"{root}/sparql#dataset")
     graph = ox.NamedNode(f"{root}/sparql#default-graph")

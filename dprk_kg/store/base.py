@@ -105,7 +105,7 @@ class Store(Protocol):
         bindings: Bindings | None = None,
     ) -> QueryOutput:
         """Run a SPARQL query. With no dataset the default graph is the store's default graph, which
-        a build fills with the RDF merge of all named graphs. ``ResultTooLarge`` when the serialized
+        a build fills with the RDF merge of the factual named graphs. ``ResultTooLarge`` when the serialized
         answer would exceed ``max_bytes``.
 
         ``bindings`` gives a SELECT's variables their values before it runs, so that a query taking a

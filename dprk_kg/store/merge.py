@@ -20,7 +20,7 @@ from dprk_kg.sparql.reading import UpdateReading, read_update
 from dprk_kg.vocabulary import DKG
 
 DEFAULT_GRAPH_IS_DERIVED = (
-    "this update writes the default graph, which here is the merge of all named graphs and cannot be "
+    "this update writes the default graph, which here is the merge of the factual named graphs and cannot be "
     "written directly; name a graph (GRAPH <…> { … }, WITH <…>, or ?graph=… on the graph store)"
 )
 

@@ -223,7 +223,8 @@ def test_rdf_get_gives_the_service_description(server: Server) -> None:
     assert (endpoint, rdflib.RDF.type, sd.Service) in graph
     assert (endpoint, sd.endpoint, endpoint) in graph
     assert (endpoint, sd.supportedLanguage, sd.SPARQL11Query) in graph
-    assert (endpoint, sd.feature, sd.UnionDefaultGraph) in graph
+    # the default graph holds the facts, not every graph's triples: a client must not read it as the union
+    assert (endpoint, sd.feature, sd.UnionDefaultGraph) not in graph
     assert len(list(graph.objects(endpoint, sd.resultFormat))) == 10
     assert graph.value(endpoint, sd.defaultDataset) is not None
     examples = list(graph.objects(endpoint, rdflib.URIRef("https://schema.org/hasPart")))
@@ -322,7 +323,8 @@ def test_deep_nesting_crashes_no_worker(fragile_server: Server, depth: int) -> N
     the worker answers — here with the groups' solution — and stays."""
     query = "ASK " + "{" * depth + "?s ?p ?o" + "}" * depth
     answer = requests.post(f"{fragile_server.url}/sparql", data={"query": query}, headers=FORM, timeout=60)
-    assert answer.status_code in (200, 503), answer.text  # 503: the 1 s limit of this server, not a crash
+    # 503 or 413: the 1 s limit of this server, met while running or (on a loaded machine) while reading
+    assert answer.status_code in (200, 413, 503), answer.text
     answers = [requests.get(f"{fragile_server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"}) for _ in range(10)]
     assert all(a.status_code == 200 and a.json()["boolean"] is True for a in answers)
     log = fragile_server.log.read_text()

@@ -13,7 +13,7 @@ The manifests describe requests to a generic server, so the harness adapts them 
 - each test starts on an empty store (``DROP ALL``) and its ``ut:graphData`` are loaded first into the
   named graphs they name, through the graph store (``PUT /data?graph=…``);
 - data for the result-format tests goes into a named graph: the default graph here is the read-only
-  merge of all named graphs, so that is how data reaches it.
+  merge of the factual named graphs, so that is how data reaches it.
 
 The server is this module's own (an empty store with writes enabled), because the tests ``DROP ALL``.
 A test fails only for a real non-conformance; the ones this server fails on purpose are marked

@@ -388,7 +388,7 @@ def test_updates_take_prefixes_and_base(store: Store) -> None:
 
 def test_a_write_to_the_default_graph_is_refused(store: Store) -> None:
     version = store.version_name()
-    with pytest.raises(QueryError, match="merge of all named graphs"):
+    with pytest.raises(QueryError, match="merge of the factual named graphs"):
         store.update(f'INSERT DATA {{ {S} {P} "x" }}')
     assert store.version_name() == version and values(store) == {"1", "2"}
 
