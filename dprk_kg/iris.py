@@ -84,6 +84,10 @@ class Iris:
         it rests on is in its name, and the build describes it with ``prov:wasDerivedFrom`` that claim."""
         return self.resting_prefix + claim.removeprefix(self.claim_prefix)
 
+    def resting_claim(self, graph: str) -> str:
+        """The claim a ``resting_graph`` rests on."""
+        return self.claim_prefix + graph.removeprefix(self.resting_prefix)
+
     @property
     def build_graph(self) -> str:
         return self.graph("build")

@@ -62,9 +62,7 @@ from dprk_kg.loaders.reasoning.owlrl_entailments import owl_rl_entailments
 from dprk_kg.loaders.reasoning.rules import (
     RuleReasoner,
     asserted_elsewhere,
-    count_described,
     count_query,
-    describe_resting,
     resting_counts,
 )
 from dprk_kg.loaders.sources.documents import DocumentFiles, discover
@@ -160,7 +158,7 @@ def build(
             build_quads = list(build_graph_quads(inputs, started, now(), report.documents, reasoning.reasoner))
             with step(reasoning.step):
                 entailments = reasoning.infer([*registry, *build_quads])
-            out.write(entailment_nquads(*entailments, iris=inputs.iris))
+            out.write(entailment_nquads(*entailments, iris=inputs.iris, reasoning=reasoning_activity(inputs)))
             out.write(with_default_graph(build_quads))
             out.flush()
             with step("write store"):
@@ -302,12 +300,12 @@ class Reasoning(ABC):
     def preparation(self) -> Prepare:
         def finish(session: Session) -> None:
             session.update(asserted_elsewhere(self.iris))
-            session.update(describe_resting(self.iris, reasoning_activity(self.inputs)))
             self.inferred = int(session.select(count_query(self.iris.inferred_graph))[0]["n"])
+            joint = int(session.select(count_query(self.iris.non_factual_inferred_graph))[0]["n"])
             counts = session.select(resting_counts(self.iris))[0]
-            self.non_factual_inferred, self.resting_graphs = int(counts["n"]), int(counts["graphs"])
-            described = int(session.select(count_described(self.iris))[0]["n"])
-            self.descriptions = 3 * described  # triples in the build graph (quads counts those of named graphs)
+            self.non_factual_inferred = joint + int(counts["n"])
+            self.resting_graphs = (1 if joint else 0) + int(counts["graphs"])
+            self.descriptions = 3 * int(counts["graphs"])  # in the build graph (quads counts named graphs')
 
         return finish
 
