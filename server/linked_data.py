@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, g, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from dprk_kg.server import negotiation, parameters, views
+from dprk_kg.server import negotiation, ontology_docs, parameters, views
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.executor import QueryJob
 from dprk_kg.server.protocol import execute
@@ -36,7 +36,7 @@ from dprk_kg.server.views import View
 from dprk_kg.store import ResultFormat
 from dprk_kg.store.base import Bindings, Dataset
 from dprk_kg.store.formats import RDF_FORMATS, serialise
-from dprk_kg.vocabulary import DKG, ONTOLOGY_IRI, PROV, RDF, RDFS, SCHEMA, VOID, base_prefixes
+from dprk_kg.vocabulary import DEFAULT_BASE, DKG, PROV, RDF, RDFS, SCHEMA, VOID, base_prefixes
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -60,6 +60,7 @@ FORMAT_LABELS = {
 }
 QUAD_FORMATS = frozenset({ResultFormat.TRIG, ResultFormat.N_QUADS})  # each statement keeps its graph
 SPACES = ("id", "doc", "claim", "activity", "graph", "source", ".well-known/genid")
+PUBLISHED_BASE = DEFAULT_BASE  # the ontology's and the shapes' IRIs do not follow the data's base
 RDFS_LABEL = RDFS.uri("label")
 RDF_TYPE = RDF.uri("type")
 SCHEMA_TEXT = SCHEMA.uri("text")
@@ -99,16 +100,64 @@ def chosen_view() -> View | None:
     return view
 
 
-@blueprint.route("/ontology", defaults={"space": "", "rest": "ontology"})
-@blueprint.route("/ontology<ext>", defaults={"space": "", "rest": "ontology"})
-def ontology(space: str, rest: str, ext: str = "") -> WerkzeugResponse:
-    return resource(space, rest + ext)
+# --- the ontology, its mapping set and the shapes: whole documents (ontology_docs.py) ----------------
+
+
+@blueprint.route("/ontology", defaults={"rest": ""})
+@blueprint.route("/ontology<rest>")  # /ontology.ttl …
+def ontology(rest: str) -> WerkzeugResponse:
+    return _published("ontology" + rest)
+
+
+@blueprint.route("/ontology/<path:rest>")  # the version IRI, the Wikidata mapping set
+def ontology_part(rest: str) -> WerkzeugResponse:
+    return _published("ontology/" + rest)
+
+
+@blueprint.route("/shapes", defaults={"rest": ""})
+@blueprint.route("/shapes<rest>")
+def shapes(rest: str) -> WerkzeugResponse:
+    return _published("shapes" + rest)
+
+
+def _published(path: str) -> WerkzeugResponse:
+    """The whole document at its IRI: 303 to ``….html`` or, by ``Accept``, to a data document, as for
+    any resource; the HTML of the ontology is its documentation. Views do not apply: the ontology
+    is not a claim of any source."""
+    stem, extension = _split_extension(path)
+    document = ontology_docs.find(stem)
+    if document is None:
+        raise HttpError(404, f"nothing is known about <{PUBLISHED_BASE}{stem}>")
+    if extension is None:
+        return _see_other(stem, None)
+    fmt = EXTENSIONS[extension]
+    if fmt is not None:
+        response = Response(document.serialise(fmt), mimetype=fmt.media_type)
+    elif document.source.kind == "ontology":
+        page = ontology_docs.ontology_page(document)
+        response = Response(render_template("ontology.html", p=page, local=local_href), mimetype="text/html")
+    else:
+        groups = ontology_docs.statements(document)
+        html = render_template(
+            "ontology_document.html", document=document, groups=groups, local=local_href, short=ontology_docs.short
+        )
+        response = Response(html, mimetype="text/html")
+    links = [f'<{document.iri}>; rel="describes"']
+    for other, other_fmt in EXTENSIONS.items():
+        if other != extension:
+            media_type = "text/html" if other_fmt is None else other_fmt.media_type
+            links.append(f'</{document.path}{other}>; rel="alternate"; type="{media_type}"')
+    response.headers["Link"] = ", ".join(links)
+    return response
+
+
+# --- every other IRI of the dataset -------------------------------------------------------------------
 
 
 def resource(space: str, rest: str) -> WerkzeugResponse:
     path = f"{space}/{rest}" if space else rest
     stem, extension = _split_extension(path)
-    iri = ONTOLOGY_IRI if stem == "ontology" else config().base + stem
+    iri = config().base + stem
     node = parameters.named_node(iri, "the resource", 404)  # nothing is known of what is not an IRI
     chosen = chosen_view()
     if extension is None:
@@ -168,15 +217,17 @@ LINKABLE_SCHEMES = ("http:", "https:", "mailto:")
 
 def local_href(iri: str) -> str | None:
     """Where an IRI is shown on this server: its local page for dataset IRIs (a hash IRI as an anchor
-    of its document's page, an ontology term as an anchor of the ontology's page), else itself — but
+    of its document's page, an ontology term as an anchor of the ontology's page, the mapping set's
+    and the shapes' on theirs), else itself — but
     only an http, https or mailto IRI may become a link: data may hold ``javascript:…`` (None)."""
     if not iri.lower().startswith(LINKABLE_SCHEMES):
         return None
     base = config().base
     path, hash_mark, fragment = iri.partition("#")
     anchor = hash_mark + fragment
-    if path == ONTOLOGY_IRI or path.startswith(ONTOLOGY_IRI + "/"):
-        return "/ontology.html" + anchor
+    published = ontology_docs.path_of(path)
+    if published is not None:
+        return f"/{published}.html{anchor}"
     if path.startswith(base):
         return "/" + path[len(base) :] + ".html" + anchor
     return iri
@@ -303,7 +354,6 @@ class Description:
     asserts: list[tuple[dict[str, str], str, dict[str, str]]] = field(default_factory=list)
     document_text: str | None = None
     document_claims: list[dict[str, str]] = field(default_factory=list)
-    terms: list[dict[str, str]] = field(default_factory=list)  # on the ontology's page: every term
     known: bool = True  # the store holds something about it, in this view or another
 
     @property
@@ -510,14 +560,7 @@ CLAIM = (  # ?claim bound: a claim's page
     f"?evidence ?quote ?document WHERE {{ ?claim a dkg:Claim . {_about('claim')} "
     "OPTIONAL { ?claim prov:wasDerivedFrom ?document } }"
 )
-TERMS = (  # run on the ontology graph as the default graph
-    "SELECT ?term (SAMPLE(?k) AS ?kind) (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) "
-    "(GROUP_CONCAT(DISTINCT STR(?super); separator=' ') AS ?supers) "
-    f"WHERE {{ ?term a ?k . FILTER (STRSTARTS(STR(?term), '{ONTOLOGY_IRI}#')) "
-    "OPTIONAL { ?term rdfs:label ?l FILTER (LANG(?l) = 'en') } OPTIONAL { ?term skos:definition ?d } "
-    "OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?super } } GROUP BY ?term ORDER BY ?term"
-)
-QUERIES = (OUTGOING, GRAPHS, DERIVED, INCOMING, INCOMING_GRAPHS, ASSERTED, DOCUMENT_CLAIMS, CLAIM, TERMS)
+QUERIES = (OUTGOING, GRAPHS, DERIVED, INCOMING, INCOMING_GRAPHS, ASSERTED, DOCUMENT_CLAIMS, CLAIM)
 
 Rows = list[dict[str, dict[str, str]]]  # SPARQL JSON bindings
 
@@ -598,8 +641,6 @@ def describe(resource: ox.NamedNode, view: View = views.COMPLETE, *, how_sure: b
             for row in _select(DOCUMENT_CLAIMS, this)
             if all(name in row for name in ("id", "start", "end"))
         ]
-    if iri == ONTOLOGY_IRI:
-        description.terms = _terms()
     return description
 
 
@@ -695,22 +736,6 @@ def _incoming(this: Bindings, labels: dict[str, str], member: Membership) -> lis
         if member(value["g"], non_factual, value.get("g_claim") == "true", value.get("g_status", "")):
             link.graphs.append(value["g"])
     return [link for link in links.values() if link.graphs]
-
-
-def _terms() -> list[dict[str, str]]:
-    """Every term of the ontology with its kind, label and definition, for the anchors of its page."""
-    rows = _select(TERMS, dataset=Dataset((f"{config().base}graph/ontology",)))
-    return [
-        {
-            "iri": row["term"]["value"],
-            "name": row["term"]["value"].rsplit("#", 1)[-1],
-            "kind": row["kind"]["value"].rsplit("#", 1)[-1],
-            "label": row.get("label", {}).get("value", ""),
-            "definition": row.get("definition", {}).get("value", ""),
-            "supers": row.get("supers", {}).get("value", ""),
-        }
-        for row in rows
-    ]
 
 
 def _graph_names(select: str) -> list[str]:

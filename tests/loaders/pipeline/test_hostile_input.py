@@ -79,7 +79,7 @@ def test_a_long_document_builds(cli: Callable[..., Ran], seeds_copy: Path, tmp_p
     _lengthen(seeds_copy, 3)
     ran = cli("build", "--seeds", str(seeds_copy), "--store", str(tmp_path / "store"), "--quiet")
     assert ran.returncode == 0, ran.stderr
-    assert "5699 quads" in ran.stdout
+    assert "6136 quads" in ran.stdout
 
 
 def test_a_document_over_the_size_limit_is_refused(
