@@ -35,6 +35,13 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], Any]:
     return parse
 
 
+def _seconds(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be 0 or more")
+    return number
+
+
 def _switch(value: str) -> bool:
     if value.lower() in ("on", "true", "1", "yes"):
         return True
@@ -109,6 +116,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_result_bytes", "DPRK_KG_MAX_RESULT", _positive(int), lambda: 64 << 20, "largest query result (bytes)"),
     Setting(
+        "cache_max_age",
+        "DPRK_KG_CACHE_MAX_AGE",
+        _seconds,
+        lambda: None,
+        "seconds a cache may reuse a successful GET before revalidating it (0: revalidate every time); "
+        "unset: 60, or 0 when writes are enabled",
+    ),
+    Setting(
         "max_nesting",
         "DPRK_KG_MAX_NESTING",
         _positive(int),
@@ -167,6 +182,7 @@ class Config:
     query_timeout: float
     max_body_bytes: int
     max_result_bytes: int
+    cache_max_age: int | None
     max_nesting: int
     write_token: str | None
     write_token_file: Path | None
@@ -200,6 +216,14 @@ class Config:
     @property
     def writes_enabled(self) -> bool:
         return self.write_token is not None
+
+    @property
+    def freshness(self) -> int:
+        """Seconds a cache may reuse a GET's answer: as set, else 60 — or 0 when writes are enabled,
+        so that no one reads an answer from before their own write."""
+        if self.cache_max_age is not None:
+            return self.cache_max_age
+        return 0 if self.writes_enabled else 60
 
 
 def from_environment(name: str) -> Any:

@@ -12,7 +12,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from dprk_kg.config import Config
-from dprk_kg.server import graph_store, linked_data, protocol, ui
+from dprk_kg.server import caching, graph_store, linked_data, protocol, reconcile, ui
 from dprk_kg.server.completeness import GUARDED_BLUEPRINTS, RETRY_AFTER_SECONDS
 from dprk_kg.server.errors import HttpError, error_response
 from dprk_kg.server.executor import PingJob
@@ -24,7 +24,7 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type",
-    "Access-Control-Expose-Headers": "Content-Disposition, Location, Link",
+    "Access-Control-Expose-Headers": "Content-Disposition, Location, Link, ETag",
     "Access-Control-Max-Age": "86400",
 }
 # Pages run only this server's scripts (the example queries travel as a JSON data block, not a script);
@@ -49,6 +49,7 @@ def create_app(settings: Config | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = None
     for blueprint in (protocol.blueprint, graph_store.blueprint, linked_data.blueprint, ui.blueprint):
         app.register_blueprint(blueprint)
+    app.register_blueprint(reconcile.blueprint)  # /reconcile (W3C Reconciliation Service API)
     app.add_url_rule("/healthz", "healthz", healthz)
     _configure_access_log()
 
@@ -95,6 +96,7 @@ def create_app(settings: Config | None = None) -> Flask:
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500, "internal error; the server log has the details")
 
+    caching.install(app)  # last: its after_request runs first, so the access log sees a 304 as one
     return app
 
 

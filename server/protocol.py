@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
-from dprk_kg.server import negotiation, parameters, views
+from dprk_kg.server import caching, negotiation, parameters, views
 from dprk_kg.server.errors import HttpError
 from dprk_kg.server.examples import examples
 from dprk_kg.server.executor import Answer, QueryJob, QueryTimeout, on_deep_stack
@@ -84,29 +84,38 @@ def run_query(
     _refuse_unlisted(reading.services, settings.allowed_services, "federated query (SERVICE {})", "ALLOWED_SERVICES")
     kind = ResultKind.of_form(reading.form)
     try:
-        chosen = negotiation.choose(kind, request.headers.get("Accept"), format_parameter)
+        choice = negotiation.negotiate(kind, request.headers.get("Accept"), format_parameter)
     except negotiation.UnknownFormat as error:
         raise HttpError(400, str(error)) from error
     except negotiation.NotAcceptable as error:
         raise HttpError(406, str(error)) from error
-    answer = execute(
-        QueryJob(
-            text,
-            chosen,
-            dataset=views.dataset(default_graphs, named_graphs, settings.base, _graph_names),
-            prefixes=prefixes,
-            base_iri=request.base_url,
-        )
-    )
-    g.query_ms = round(answer.engine_ms, 2)
+    chosen = choice.format
+    dataset = views.dataset(default_graphs, named_graphs, settings.base, _graph_names)
     g.query_form = reading.form
-    response = Response(answer.body, mimetype=chosen.media_type)
-    if chosen.media_type.startswith("text/"):
+    # A GET of a query whose answer is a function of the data has validators before it runs (see
+    # caching.py): every check above has been passed, so a 304 skips only the work.
+    cacheable = request.method in ("GET", "HEAD") and not reading.services and caching.stable(text)
+    validators = (
+        caching.version_validators(text, default_graphs, named_graphs, choice.media_type, download)
+        if cacheable
+        else None
+    )
+    early = caching.precondition(validators, before_running=True, vary="Accept") if validators else None
+    if early is not None:
+        return early
+    answer = execute(QueryJob(text, chosen, dataset=dataset, prefixes=prefixes, base_iri=request.base_url))
+    g.query_ms = round(answer.engine_ms, 2)
+    response = Response(answer.body, mimetype=choice.media_type)
+    if choice.media_type.startswith("text/"):
         response.mimetype_params["charset"] = "utf-8"
     response.vary.add("Accept")
     if download:
         response.headers["Content-Disposition"] = f'attachment; filename="results.{negotiation.EXTENSIONS[chosen]}"'
-    return response
+    if not cacheable:
+        return caching.uncacheable(response)
+    if validators is None:
+        return response  # a remote store's: the answer's own digest is its tag (caching.py)
+    return caching.precondition(validators, vary="Accept") or caching.stamp(response, validators)
 
 
 def execute(job: QueryJob) -> Answer:
@@ -258,17 +267,16 @@ def _posted(direct_type: str, field: str) -> tuple[list[str], MultiDict[str, str
 
 
 def _describe_or_page(params: MultiDict[str, str]) -> Response:
+    """The query page for a browser, else the Service Description; both vary with ``Accept``."""
     if negotiation.prefers_html(request.headers.get("Accept")):
-        return Response(render_template("query.html", examples=examples()), mimetype="text/html")
+        response = Response(render_template("query.html", examples=examples()), mimetype="text/html")
+        response.vary.add("Accept")
+        return response
     try:
-        chosen = negotiation.choose(
-            "graph",
-            request.headers.get("Accept"),
-            params.get("format"),
-        )
+        choice = negotiation.negotiate("graph", request.headers.get("Accept"), params.get("format"))
     except (negotiation.NotAcceptable, negotiation.UnknownFormat) as error:
         raise HttpError(406, str(error)) from error
-    body = service_description(request.url_root.rstrip("/"), chosen)
-    response = Response(body, mimetype=chosen.media_type)
+    body = service_description(request.url_root.rstrip("/"), choice.format)
+    response = Response(body, mimetype=choice.media_type)
     response.vary.add("Accept")
     return response
