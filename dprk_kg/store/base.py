@@ -61,6 +61,11 @@ class Session(Protocol):
     """A handle on a store version being prepared (before it is swapped in), to finish it with
     updates — such as the reasoner's last clean-up — that readers must never see half done."""
 
+    # whether the store's default graph holds the merge the build wrote (not a union the store makes
+    # itself, as Virtuoso's, which refuses writes to it): an update that removes a triple from a factual
+    # graph removes it from the default graph too only then
+    merges_into_default: bool
+
     def update(self, sparql: str) -> None: ...
 
     def select(self, sparql: str) -> list[dict[str, str]]: ...

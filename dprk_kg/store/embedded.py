@@ -296,6 +296,8 @@ class EmbeddedStore(StoreBase):
 class _Session:
     """A Session over a version being written (in this process only, before the swap)."""
 
+    merges_into_default = True
+
     def __init__(self, store: ox.Store) -> None:
         self._store = store
 

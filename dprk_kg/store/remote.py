@@ -353,6 +353,7 @@ class _RemoteSession:
 
     def __init__(self, store: RemoteStore) -> None:
         self._store = store
+        self.merges_into_default = store.endpoints.merges_into_default
 
     def update(self, sparql: str) -> None:
         self._store._update(sparql)

@@ -299,7 +299,7 @@ class Reasoning(ABC):
 
     def preparation(self) -> Prepare:
         def finish(session: Session) -> None:
-            session.update(asserted_elsewhere(self.iris))
+            session.update(asserted_elsewhere(self.iris, session.merges_into_default))
             self.inferred = int(session.select(count_query(self.iris.inferred_graph))[0]["n"])
             joint = int(session.select(count_query(self.iris.non_factual_inferred_graph))[0]["n"])
             counts = session.select(resting_counts(self.iris))[0]

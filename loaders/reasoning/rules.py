@@ -334,12 +334,13 @@ def _resting(iris: Iris) -> str:
     return f'?r <{PROV.wasDerivedFrom.value}> ?claim FILTER (STRSTARTS(STR(?r), "{iris.resting_prefix}"))'
 
 
-def asserted_elsewhere(iris: Iris) -> str:
+def asserted_elsewhere(iris: Iris, merged: bool) -> str:
     """The update that removes what the batches could not know was asserted or entailed elsewhere: from
     the inferred graph, what another factual graph asserts (what only a non-factual claim asserts
     stays: the default graph holds it as an entailment of facts); from each graph of what one
     non-factual claim entails, what a graph of another kind holds; from the graph of what several
-    claims entail together, what any other graph holds; then the descriptions of graphs left empty."""
+    claims entail together, what any other graph holds; then the descriptions of graphs left empty (in
+    the build graph, and in the default graph where it holds the merge: ``merged``)."""
     g, joint, build = iris.inferred_graph, iris.non_factual_inferred_graph, iris.build_graph
     return (
         f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
@@ -349,8 +350,8 @@ def asserted_elsewhere(iris: Iris) -> str:
         f'FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (!STRSTARTS(STR(?other), "{joint}")) }} }} ;\n'
         f"DELETE {{ GRAPH <{joint}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{joint}> {{ ?s ?p ?o }} "
         f"FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{joint}>) }} }} ;\n"
-        f"DELETE {{ GRAPH <{build}> {{ ?r ?x ?y }} ?r ?x ?y }} WHERE {{ {_resting(iris)} ?r ?x ?y "
-        "FILTER NOT EXISTS { GRAPH ?r { ?s ?p ?o } } }"
+        f"DELETE {{ GRAPH <{build}> {{ ?r ?x ?y }} {'?r ?x ?y' if merged else ''} }} "
+        f"WHERE {{ GRAPH <{build}> {{ {_resting(iris)} ?r ?x ?y }} FILTER NOT EXISTS {{ GRAPH ?r {{ ?s ?p ?o }} }} }}"
     )
 
 
