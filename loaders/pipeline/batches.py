@@ -116,7 +116,7 @@ class Worker:
         links = [ox.Quad(t.subject, t.predicate, t.object) for t in facts]
         resting: dict[ox.NamedNode, set[ox.Triple]] = {}
         if hidden:
-            together = self.reasoner.beyond(facts, (t for triples in claims.values() for t in triples))
+            together = self.reasoner.beyond(facts, claims)
             each = self.reasoner.resting_on_each(facts, claims)
             found = set(together).union(*each.values())
             resting = resting_graphs(each, together, held_by(quads, found).union(factual), iris)

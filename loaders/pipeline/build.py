@@ -371,7 +371,7 @@ class RuleReasoning(Reasoning):
         if not claims:
             return factual, {}
         links = self.rules.transitive_links(store)
-        together = self.rules.beyond(links, (t for triples in claims.values() for t in triples))
+        together = self.rules.beyond(links, claims)
         each = self.rules.resting_on_each(links, claims)
         return factual, resting_graphs(each, together, set(factual), self.iris)
 

@@ -227,25 +227,21 @@ class RuleReasoner:
         for start, direct in successors.items():
             if not (isinstance(start, ox.NamedNode) and self.iris.is_data(start.value)):
                 continue
-            reached: set[Term] = set()
-            pending = list(direct)
-            while pending:
-                node = pending.pop()
-                if node not in reached:
-                    reached.add(node)
-                    pending.extend(successors.get(node, ()))
-            found += [ox.Triple(start, prop, node) for node in reached - direct]
+            found += [ox.Triple(start, prop, node) for node in _reach(start, successors, {}) - direct]
         store.extend(
             ox.Quad(t.subject, t.predicate, t.object, graph) for t in found for graph in (self.graph, ox.DefaultGraph())
         )
 
-    def beyond(self, links: Iterable[ox.Triple], added: Iterable[ox.Triple]) -> list[ox.Triple]:
-        """What ``added`` entails with the facts whose closure has these transitive ``links``, besides
-        some of what the facts alone entail (for the caller to remove). Every rule but prp-trp has one
-        premise, so a conclusion that needs the facts needs them only as links of a transitive
-        property: closing the links and the added triples is closing everything, at the cost of the
-        added part (semi-naive evaluation, where closing all again from the start cost 40% of a build)."""
-        return self.infer(working_store([*links, *added]))
+    def beyond(
+        self, links: Iterable[ox.Triple], claims: Mapping[ox.NamedNode, Collection[ox.Triple]]
+    ) -> list[ox.Triple]:
+        """What the claims (their graphs and triples) entail together with the facts whose closure has
+        these transitive ``links``, besides some of what the facts alone entail (for the caller to
+        remove). Every rule but prp-trp has one premise, so a conclusion that needs the facts needs them
+        only as links of a transitive property: closing the links and the claims' triples is closing
+        everything, at the cost of the claims' part (semi-naive evaluation, where closing all again from
+        the start cost 40% of a build)."""
+        return self.infer(working_store([*links, *(t for triples in claims.values() for t in triples)]))
 
     def resting_on_each(
         self, links: Iterable[ox.Triple], claims: Mapping[ox.NamedNode, Collection[ox.Triple]]
