@@ -20,11 +20,27 @@ def run(command: list[str], **kwargs: object) -> None:
     subprocess.run(command, check=True, **kwargs)  # type: ignore[call-overload]
 
 
-def free_port() -> int:
-    """A port of 127.0.0.1 nobody listens on, for a server a benchmark starts."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+PORTS = range(18100, 18200)  # the benchmarks' servers listen here (``--ports`` where a benchmark has it)
+
+
+def free_port(ports: range = PORTS) -> int:
+    """A port of 127.0.0.1 in ``ports`` that nobody listens on, for a server a benchmark starts: a known
+    range, so a firewall rule or a look at ``ss -ltn`` tells the benchmark's servers from anything else."""
+    for port in ports:
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in {ports.start}-{ports.stop - 1}")
+
+
+def port_range(text: str) -> range:
+    """``18100-18199`` as a range, for a ``--ports`` option."""
+    first, _, last = text.partition("-")
+    return range(int(first), int(last or first) + 1)
 
 
 def corpus(work: Path, triples: int, seed: int = 0) -> Path:

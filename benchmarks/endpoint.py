@@ -1,16 +1,29 @@
-"""Benchmark of the SPARQL endpoint: dprk-kg serve beside Oxigraph server on the same data, and beside
-rdflib-endpoint on a dataset small enough for it, with the same query mix from concurrent clients;
-optionally also the remote backend: a build loaded into an Oxigraph server over SPARQL Update, and the
-mix through dprk-kg serve in front of that server.
+"""Benchmark of the SPARQL endpoint: dprk-kg serve beside Oxigraph server on the same data (the engine's
+ceiling) and beside an empty Flask app under the same gunicorn setup (the ceiling of any Python stack),
+and beside rdflib-endpoint on a dataset small enough for it, with the same queries from concurrent
+clients; optionally also the remote backend: a build loaded into an Oxigraph server over SPARQL Update,
+and the queries through dprk-kg serve in front of that server.
 
-    python benchmarks/endpoint.py --triples 1000000 10000000 --remote-triples 1000000 --work /tmp/bench-endpoint
+    python benchmarks/endpoint.py --triples 1000000 10000000 --rounds 3 --work /tmp/bench-endpoint
+
+Trustworthy on a shared machine: the servers take turns, kind by kind, and the order of the servers
+rotates from round to round, so a burst of load elsewhere falls on all of them alike; every figure is
+the median of the rounds with its spread (lowest–highest), and each ratio is taken within a round,
+between runs that were minutes apart at most. Each kind is reported alone, the cheap kinds and the
+heavy kinds as two mixes, and all six as the mix.
+
+Uncached and cached figures are separate runs and never stand in for each other: in the uncached runs
+every request carries a trailing ``VALUES ?nonce { n }`` that is new for each request of the benchmark
+(one row, a variable the query does not use: it changes the query text, not its answer or its cost),
+so no result cache can answer it; in the cached runs the same few dozen queries repeat verbatim.
 
 The corpus comes from benchmarks/generate.py and is built with the real ``dprk-kg build``. Load comes
 from ``wrk`` (Debian package), a C load generator, so the clients cost the servers as little CPU as
 possible; each run lasts a fixed time with a fixed number of connections and reports requests per
 second, median and 95th-percentile latency. Every query is first checked to give the same number of
 results on each server. The resident memory of each server (all its processes) is sampled throughout.
-Results go to stdout and, as JSON, to WORK/endpoint-results.json.
+The servers listen on ports from ``--ports`` (18100-18199 by default). Results go to stdout and, as
+JSON, to WORK/endpoint-results.json.
 """
 
 from __future__ import annotations
@@ -23,6 +36,7 @@ import random
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -33,7 +47,7 @@ from urllib.parse import urlencode
 
 import psutil
 import requests
-from common import BIN, corpus, free_port, machine, run
+from common import BIN, PORTS, ROOT, corpus, free_port, machine, port_range, run
 
 PREFIXES = """PREFIX dkg: <https://w3id.org/dprk-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -44,13 +58,26 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 WRK_SCRIPT = """
 local bodies = {}
 local index = 0
+local sent = 0
+local unique = %(unique)s
+local nonce = "%%%%0AVALUES+%%%%3Fnonce+%%%%7B+%(run)s%%d%%09d+%%%%7D"  -- the form-encoded VALUES line
 for line in io.lines("%(bodies)s") do table.insert(bodies, line) end
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Accept"] = "application/sparql-results+json"
 request = function()
   index = index %% #bodies + 1
-  return wrk.format(nil, nil, nil, bodies[index])
+  local body = bodies[index]
+  if unique then
+    sent = sent + 1
+    body = body .. string.format(nonce, thread_number, sent)
+  end
+  return wrk.format(nil, nil, nil, body)
 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %%d %%d %%d %%d %%f %%f %%f\\n", summary.requests, summary.errors.status,
@@ -65,6 +92,7 @@ class Server:
     name: str
     url: str  # the query endpoint
     process: subprocess.Popen[bytes]
+    ceiling: bool = False  # answers every query alike: left out of the check that answers agree
     peak_rss: int = 0  # bytes, the server's processes together, while it is being measured
 
     def sample(self) -> None:
@@ -118,24 +146,26 @@ def wait(url: str, process: subprocess.Popen[bytes], name: str, timeout: float =
     raise RuntimeError(f"{name} did not start")
 
 
-def start(name: str, command: list[str], url: str, log: Path) -> Server:
+def start(name: str, command: list[str], url: str, log: Path, *, ceiling: bool = False) -> Server:
     handle = log.open("wb")
     process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
     wait(url, process, name)
-    return Server(name, url, process)
+    return Server(name, url, process, ceiling)
 
 
-def start_ours(location: str, workers: int, log: Path, name: str = "dprk-kg", options: tuple[str, ...] = ()) -> Server:
+def start_ours(
+    location: str, args: argparse.Namespace, log: Path, name: str = "dprk-kg", options: tuple[str, ...] = ()
+) -> Server:
     """``dprk-kg serve`` (with ``options``: ``--empty`` …) in a process group of its own."""
-    port = free_port()
-    command = [str(BIN / "dprk-kg"), "serve", "--store", location, "--port", str(port), "--workers", str(workers)]
+    port = free_port(args.ports)
+    command = [str(BIN / "dprk-kg"), "serve", "--store", location, "--port", str(port), "--workers", str(args.workers)]
     command += options
     return start(name, command, f"http://127.0.0.1:{port}/sparql", log)
 
 
-def start_oxigraph(path: Path, log: Path, *, writable: bool = False) -> Server:
+def start_oxigraph(path: Path, args: argparse.Namespace, log: Path, *, writable: bool = False) -> Server:
     """Oxigraph server: read-only on the very store version dprk-kg serves, or writable on a new one."""
-    port = free_port()
+    port = free_port(args.ports)
     command = [
         str(BIN / "oxigraph"),
         "serve" if writable else "serve-read-only",
@@ -147,16 +177,40 @@ def start_oxigraph(path: Path, log: Path, *, writable: bool = False) -> Server:
     return start("oxigraph", command, f"http://127.0.0.1:{port}/query", log)
 
 
-def start_rdflib(path: Path, work: Path, log: Path) -> Server:
-    dump = work / f"{path.parent.name}.nq"
+def start_ceiling(args: argparse.Namespace, log: Path) -> Server:
+    """The empty Flask app (``ceiling_app.py``) under gunicorn with dprk-kg serve's settings: its workers,
+    sync worker class and keep-alive (server/wsgi.py)."""
+    port = free_port(args.ports)
+    command = [
+        str(BIN / "gunicorn"),
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "sync",
+        "--keep-alive",
+        "5",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--chdir",
+        str(ROOT / "benchmarks"),
+        "ceiling_app:app",
+    ]
+    return start("empty Flask", command, f"http://127.0.0.1:{port}/sparql", log, ceiling=True)
+
+
+def start_rdflib(path: Path, args: argparse.Namespace, log: Path) -> Server:
+    dump = args.work / f"{path.parent.name}.nq"
     if not dump.exists():
         run([str(BIN / "dprk-kg"), "export", "--store", str(path), "--format", "nquads", "-o", str(dump)])
-    port = free_port()
+    port = free_port(args.ports)
     command = [str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)]
     return start("rdflib-endpoint", command, f"http://127.0.0.1:{port}/", log)
 
 
-# --- the query mix ------------------------------------------------------------------------------
+# --- the queries ----------------------------------------------------------------------------------
+
+CHEAP = ("label lookup", "2-hop join", "property path", "provenance lookup")
+HEAVY = ("aggregation per province", "date filter")
 
 
 def select(url: str, query: str) -> list[dict[str, dict[str, str]]]:
@@ -167,7 +221,7 @@ def select(url: str, query: str) -> list[dict[str, dict[str, str]]]:
     return response.json()["results"]["bindings"]
 
 
-def mix(url: str, rng: random.Random) -> dict[str, list[str]]:
+def kinds(url: str, rng: random.Random) -> dict[str, list[str]]:
     """Six kinds of query, each with parameters drawn from the data (a few dozen variants each)."""
     entities = [r["e"]["value"] for r in select(url, "SELECT DISTINCT ?e WHERE { ?e a dkg:Event } LIMIT 2000")]
     counties = [r["c"]["value"] for r in select(url, "SELECT ?c WHERE { ?c a dkg:County } LIMIT 2000")]
@@ -199,21 +253,41 @@ def mix(url: str, rng: random.Random) -> dict[str, list[str]]:
     }
 
 
+def workloads(queries: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each kind alone, then three mixes in which the kinds take turns, each as often as the others: the
+    cheap kinds, the heavy kinds, and all six (the mix)."""
+
+    def interleave(names: tuple[str, ...]) -> list[str]:
+        longest = max(len(queries[name]) for name in names)
+        return [queries[name][i % len(queries[name])] for i in range(longest) for name in names]
+
+    return {
+        **queries,
+        "cheap mix": interleave(CHEAP),
+        "heavy mix": interleave(HEAVY),
+        "mix": interleave(tuple(queries)),
+    }
+
+
 def same_answers(servers: list[Server], queries: dict[str, list[str]]) -> None:
     """Every server gives as many results for each query (a benchmark of wrong answers is worthless)."""
     for kind, texts in queries.items():
         for text in texts[:5]:
-            counts = {s.name: len(select(s.url, text)) for s in servers}
+            counts = {s.name: len(select(s.url, text)) for s in servers if not s.ceiling}
             if len(set(counts.values())) != 1:
                 raise SystemExit(f"servers disagree on {kind!r}: {counts}\n{text}")
 
 
-def load(server: Server, texts: list[str], seconds: int, connections: int, work: Path) -> dict[str, float]:
-    with tempfile.NamedTemporaryFile("w", dir=work, suffix=".txt", delete=False) as bodies:
+def load(server: Server, texts: list[str], *, unique: bool, args: argparse.Namespace) -> dict[str, float]:
+    """One ``wrk`` run of ``texts`` in turn on ``server``; with ``unique``, each request made new (see the
+    module's docstring)."""
+    with tempfile.NamedTemporaryFile("w", dir=args.work, suffix=".txt", delete=False) as bodies:
         for text in texts:
             bodies.write(urlencode({"query": PREFIXES + text}) + "\n")
-    script = work / "mix.lua"
-    script.write_text(WRK_SCRIPT % {"bodies": bodies.name})
+    script = args.work / "load.lua"
+    script.write_text(
+        WRK_SCRIPT % {"bodies": bodies.name, "unique": "true" if unique else "false", "run": time.time_ns()}
+    )
     sampling = threading.Event()
 
     def sample() -> None:
@@ -222,24 +296,10 @@ def load(server: Server, texts: list[str], seconds: int, connections: int, work:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    connections = str(args.connections)
+    command = ["wrk", "-t", str(min(args.connections, 2)), "-c", connections, "-d", f"{args.seconds}s"]
     output = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            str(min(connections, 2)),
-            "-c",
-            str(connections),
-            "-d",
-            f"{seconds}s",
-            "--timeout",
-            "60s",
-            "-s",
-            str(script),
-            server.url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+        [*command, "--timeout", "60s", "-s", str(script), server.url], capture_output=True, text=True, check=True
     ).stdout
     sampling.set()
     sampler.join()
@@ -256,34 +316,82 @@ def load(server: Server, texts: list[str], seconds: int, connections: int, work:
     }
 
 
-def compare(
-    servers: list[Server], queries: dict[str, list[str]], seconds: int, connections: int, work: Path
-) -> dict[str, dict[str, dict[str, float]]]:
-    results: dict[str, dict[str, dict[str, float]]] = {}
-    # The mix: the six kinds in turn, each as often as the others, cycling through their variants.
-    longest = max(len(texts) for texts in queries.values())
-    everything = [texts[i % len(texts)] for i in range(longest) for texts in queries.values()]
-    for kind, texts in [*queries.items(), ("mix", everything)]:
-        for server in servers:
-            figures = load(server, texts, seconds, connections, work)
-            results.setdefault(kind, {})[server.name] = figures
-            print(
-                f"  {kind:26} {server.name:16} {figures['qps']:9.1f} q/s   median {figures['median_ms']:8.2f} ms"
-                f"   p95 {figures['p95_ms']:8.2f} ms   errors {figures['errors']:.0f}",
-                flush=True,
-            )
-    return results
+Runs = dict[str, dict[str, list[dict[str, float]]]]  # workload → server → one figure set per round
+
+
+def alternate(servers: list[Server], loads: dict[str, list[str]], *, unique: bool, args: argparse.Namespace) -> Runs:
+    """Every workload on every server, round after round; within a workload the servers take turns, and
+    who goes first rotates from round to round."""
+    runs: Runs = {}
+    for round_number in range(args.rounds):
+        turn = round_number % len(servers)
+        order = servers[turn:] + servers[:turn]
+        for name, texts in loads.items():
+            for server in order:
+                figures = load(server, texts, unique=unique, args=args)
+                runs.setdefault(name, {}).setdefault(server.name, []).append(figures)
+                print(
+                    f"  round {round_number + 1}  {name:26} {server.name:16} {figures['qps']:9.1f} q/s"
+                    f"   median {figures['median_ms']:8.2f} ms   p95 {figures['p95_ms']:8.2f} ms"
+                    f"   errors {figures['errors']:.0f}",
+                    flush=True,
+                )
+    return runs
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "low": min(values), "high": max(values)}
+
+
+def summarise(runs: Runs, ours: str) -> dict[str, dict[str, object]]:
+    """Per workload: each server's throughput (median and spread of the rounds) and dprk-kg's throughput as
+    a share of each other server's, taken round by round, then the median and spread of those shares."""
+    summary: dict[str, dict[str, object]] = {}
+    for name, by_server in runs.items():
+        ratios = {
+            other: spread([mine["qps"] / theirs["qps"] for mine, theirs in zip(by_server[ours], figures, strict=True)])
+            for other, figures in by_server.items()
+            if other != ours
+        }
+        throughput = {server: spread([f["qps"] for f in figures]) for server, figures in by_server.items()}
+        summary[name] = {"qps": throughput, "ratio": ratios}
+    return summary
+
+
+def show(title: str, summary: dict[str, dict[str, object]], ours: str) -> None:
+    """The summary as a Markdown table, as docs/benchmarks.md quotes it."""
+    servers = list(next(iter(summary.values()))["qps"])  # type: ignore[call-overload]
+    others = [s for s in servers if s != ours]
+    header = " | ".join(f"{s} q/s" for s in servers) + " | " + " | ".join(f"share of {s}" for s in others)
+    print(f"\n{title}\n\n| workload | {header} |\n|---|" + "--:|" * (len(servers) + len(others)))
+    for name, figures in summary.items():
+        qps, ratio = figures["qps"], figures["ratio"]
+        cells = [f"{qps[s]['median']:,.0f} ({qps[s]['low']:,.0f}–{qps[s]['high']:,.0f})" for s in servers]  # type: ignore[index]
+        cells += [
+            f"{ratio[s]['median']:.0%} ({ratio[s]['low']:.0%}–{ratio[s]['high']:.0%})"  # type: ignore[index]
+            for s in others
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print(flush=True)
 
 
 def measure(label: str, servers: list[Server], args: argparse.Namespace, seed: int) -> dict[str, object]:
-    """The mix on each server, after checking they agree; each server's figures and peak memory."""
-    queries = mix(servers[0].url, random.Random(seed))
+    """Uncached, then cached: every workload on each server in alternation, after checking the servers
+    agree; the figures of every round, their summary, and each server's peak memory."""
+    queries = kinds(next(s for s in servers if not s.ceiling).url, random.Random(seed))
     same_answers(servers, queries)
-    print(f"\n{label}: {' vs '.join(s.name for s in servers)}", flush=True)
-    results = compare(servers, queries, args.seconds, args.connections, args.work)
+    loads = workloads(queries)
+    ours = servers[0].name
+    report: dict[str, object] = {}
+    for phase, unique in (("uncached", True), ("cached", False)):
+        print(f"\n{label}, {phase}: {' vs '.join(s.name for s in servers)}, {args.rounds} rounds", flush=True)
+        runs = alternate(servers, loads, unique=unique, args=args)
+        summary = summarise(runs, ours)
+        show(f"{label}, {phase}", summary, ours)
+        report[phase] = {"runs": runs, "summary": summary}
     memory = {s.name: round(s.peak_rss / 2**30, 2) for s in servers}
     print(f"  peak resident memory (GiB): {memory}", flush=True)
-    return {"results": results, "peak_rss_gib": memory}
+    return {**report, "peak_rss_gib": memory}
 
 
 def main() -> None:
@@ -301,14 +409,23 @@ def main() -> None:
         help="corpus to load into Oxigraph server by the remote backend (0: skip)",
     )
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "dprk-kg-bench-endpoint")
-    parser.add_argument("--seconds", type=int, default=20, help="length of each wrk run")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of alternation (the figures are their median)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent clients")
-    parser.add_argument("--workers", type=int, default=4, help="dprk-kg serve worker processes")
+    parser.add_argument("--workers", type=int, default=4, help="worker processes of dprk-kg serve and the empty app")
+    parser.add_argument(
+        "--ports", type=port_range, default=PORTS, help="where the servers listen (default 18100-18199)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     args.work.mkdir(parents=True, exist_ok=True)
-    report: dict[str, object] = {"machine": machine(), "seconds": args.seconds, "connections": args.connections}
+    report: dict[str, object] = {
+        "machine": machine(),
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "connections": args.connections,
+    }
     plan = [(triples, "oxigraph") for triples in args.triples]
     if args.small_triples:
         plan.append((args.small_triples, "rdflib"))
@@ -317,13 +434,13 @@ def main() -> None:
         path = store(args.work, seeds, triples)
         logs = args.work / f"logs-{triples}"
         logs.mkdir(exist_ok=True)
-        servers = [start_ours(str(path), args.workers, logs / "dprk-kg.log")]
+        servers = [start_ours(str(path), args, logs / "dprk-kg.log")]
         try:
-            servers.append(
-                start_oxigraph(path, logs / "oxigraph.log")
-                if against == "oxigraph"
-                else start_rdflib(path, args.work, logs / "rdflib.log")
-            )
+            if against == "oxigraph":
+                servers.append(start_oxigraph(path, args, logs / "oxigraph.log"))
+                servers.append(start_ceiling(args, logs / "ceiling.log"))
+            else:
+                servers.append(start_rdflib(path, args, logs / "rdflib.log"))
             report[f"{triples} {against}"] = measure(f"{triples:,} triples requested", servers, args, triples)
         finally:
             for server in servers:
@@ -339,11 +456,11 @@ def main() -> None:
 
 
 def remote(args: argparse.Namespace, seeds: Path, triples: int, logs: Path) -> dict[str, object]:
-    """Build into an empty Oxigraph server through the remote backend, then the mix through dprk-kg
+    """Build into an empty Oxigraph server through the remote backend, then the queries through dprk-kg
     serve in front of it beside the same server queried directly."""
     location = args.work / f"remote-{triples}"
     shutil.rmtree(location, ignore_errors=True)
-    oxigraph = start_oxigraph(location, logs / "oxigraph-remote.log", writable=True)
+    oxigraph = start_oxigraph(location, args, logs / "oxigraph-remote.log", writable=True)
     servers = [oxigraph]
     try:
         store_url = "oxigraph+" + oxigraph.url.removesuffix("/query")
@@ -353,7 +470,7 @@ def remote(args: argparse.Namespace, seeds: Path, triples: int, logs: Path) -> d
             f"{loaded['quads_per_second']:,} quads/s",
             flush=True,
         )
-        servers.insert(0, start_ours(store_url, args.workers, logs / "dprk-kg-remote.log", "dprk-kg (remote)"))
+        servers.insert(0, start_ours(store_url, args, logs / "dprk-kg-remote.log", "dprk-kg (remote)"))
         figures = measure(f"{triples:,} triples requested, remote backend", servers, args, triples)
         return {"load": loaded, **figures}
     finally:
