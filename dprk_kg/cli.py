@@ -15,11 +15,16 @@ from pathlib import Path
 from dprk_kg import __version__
 from dprk_kg.config import Config
 from dprk_kg.errors import DprkKgError, QueryError, StoreError
+from dprk_kg.iris import Iris
 from dprk_kg.loaders.engines import OWLRL_DOCUMENTS, PYSHACL_LIMIT, Reasoner, ShaclEngine
+from dprk_kg.loaders.rdf.wikibase_statements import FACTUAL_GRAPH as STATEMENTS_GRAPH
+from dprk_kg.quickstatements import quickstatements
 from dprk_kg.results import render_table
+from dprk_kg.sparql import label_service
 from dprk_kg.sparql.reading import read_query
 from dprk_kg.store import ResultFormat, ResultKind, open_store
 from dprk_kg.vocabulary import base_prefixes
+from dprk_kg.wikidata_exports import statements_ntriples
 
 INTERNAL_ERROR = 4
 QUERY_FORMATS = {
@@ -112,9 +117,32 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     export = commands.add_parser("export", parents=[common], help="dump the dataset with its named graphs")
-    export.add_argument("--format", default="trig", choices=list(EXPORT_FORMATS))
+    export.add_argument("--format", default="trig", choices=[*EXPORT_FORMATS, "quickstatements", "wikibase"])
     export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     export.set_defaults(run=_export)
+
+    tables = commands.add_parser(
+        "import", parents=[common], help="turn a table of claims (CSV or JSON Lines) into claims files in seeds/"
+    )
+    tables.add_argument("tables", nargs="+", type=Path, metavar="TABLE", help="a .csv or .jsonl file")
+    tables.add_argument("--replace", action="store_true", help="replace a document's existing claims file")
+    tables.add_argument("--attributed-to", help="the entity id who speaks when a row does not say (defaults)")
+    tables.add_argument("--status", choices=["stated", "reported", "inferred", "opinion"], help="the default status")
+    tables.add_argument("--curator", help="the entity id inferred claims are attributed to (defaults)")
+    tables.set_defaults(run=_import)
+
+    check = commands.add_parser(
+        "check", parents=[common], help="check documents' metadata and claims files as a build would, writing nothing"
+    )
+    check.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="a document's .txt, .meta.yaml or .claims.yaml"
+    )
+    _shacl_option(check)
+    check.set_defaults(run=_check)
+
+    terms = commands.add_parser("terms", parents=[common], help="list the ontology's classes and properties")
+    terms.add_argument("pattern", nargs="?", help="only the terms whose prefixed name or label contains this")
+    terms.set_defaults(run=_terms)
     return parser
 
 
@@ -142,6 +170,8 @@ def _build(args: argparse.Namespace, settings: Config) -> int:
         workers=getattr(args, "workers", None),
     )
     print(report.summary())
+    for line in report.ambiguous_mentions:  # never guessed: a curator decides, or a registry label changes
+        print(f"dprk-kg: warning: {line}", file=sys.stderr)
     return 0
 
 
@@ -169,6 +199,8 @@ def _query(args: argparse.Namespace, settings: Config) -> int:
         except OSError as error:
             raise QueryError(f"cannot read {args.file}: {error}") from error
     prefixes = base_prefixes(settings.base)
+    if label_service.called(read_query(sparql, prefixes=prefixes).services):  # as the endpoint does, in English
+        sparql = label_service.rewrite(sparql, prefixes=prefixes, auto_language=(label_service.DEFAULT_LANGUAGE,)).text
     store = open_store(settings.store, read_only=True)
     if args.format == "table":  # a table of solutions or a boolean; triples are printed as Turtle
         if ResultKind.of_form(read_query(sparql, prefixes=prefixes).form) is ResultKind.GRAPH:
@@ -221,6 +253,25 @@ def _serve(args: argparse.Namespace, settings: Config) -> int:
 
 def _export(args: argparse.Namespace, settings: Config) -> int:
     store = open_store(settings.store, read_only=True)
+    if args.format == "quickstatements":  # V1 commands; what cannot be mapped is reported, not dropped
+        export = quickstatements(store)
+        text = "".join(f"{line}\n" for line in export.commands)
+        if args.output is None:
+            sys.stdout.write(text)
+            print(export.report(), file=sys.stderr, end="")
+            return 0
+        report = args.output.with_name(args.output.name + ".report.txt")
+        args.output.write_text(text, encoding="utf-8")
+        report.write_text(export.report(), encoding="utf-8")
+        print(f"wrote {args.output}: {export.summary()} (why: {report})", file=sys.stderr)
+        return 0
+    if args.format == "wikibase":  # the factual claims' statements; the deprecated ones are in the build's file
+        data = statements_ntriples(store, Iris(settings.base), STATEMENTS_GRAPH)
+        if args.output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            args.output.write_bytes(data)
+        return 0
     target = EXPORT_FORMATS[args.format]
     if args.output is None:
         store.dump(target, sys.stdout.buffer)
@@ -231,6 +282,45 @@ def _export(args: argparse.Namespace, settings: Config) -> int:
         store.dump(target, handle)
     partial.replace(args.output)
     print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Config) -> int:
+    from dprk_kg.tabular import import_tables
+
+    defaults = {
+        name: value
+        for name, value in (("attributed_to", args.attributed_to), ("status", args.status), ("curator", args.curator))
+        if value is not None
+    }
+    written = import_tables(
+        args.tables, settings.seeds, base_prefixes(settings.base), defaults=defaults, replace=args.replace
+    )
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _check(args: argparse.Namespace, settings: Config) -> int:
+    from dprk_kg.checking import check_files
+
+    print(check_files(args.files, settings.seeds, settings.iris, args.shacl).summary())
+    return 0
+
+
+def _terms(args: argparse.Namespace, settings: Config) -> int:
+    from dprk_kg.loaders.sources.ontology import load_ontology
+    from dprk_kg.paths import ontology_dir
+    from dprk_kg.terms import describe_terms, examples, render
+
+    prefixes = base_prefixes(settings.base)
+    found = describe_terms(load_ontology(ontology_dir()), args.pattern, prefixes)
+    if not found:
+        print(f"no term matches {args.pattern!r}", file=sys.stderr)
+        return 2
+    uses = examples(settings.seeds, prefixes, {term.iri for term in found})
+    for line in render(found, uses, prefixes):
+        print(line)
     return 0
 
 

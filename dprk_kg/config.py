@@ -35,7 +35,7 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], Any]:
     return parse
 
 
-def _seconds(value: str) -> int:
+def _non_negative(value: str) -> int:
     number = int(value)
     if number < 0:
         raise ValueError("must be 0 or more")
@@ -118,10 +118,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cache_max_age",
         "DPRK_KG_CACHE_MAX_AGE",
-        _seconds,
+        _non_negative,
         lambda: None,
         "seconds a cache may reuse a successful GET before revalidating it (0: revalidate every time); "
         "unset: 60, or 0 when writes are enabled",
+    ),
+    Setting(
+        "result_cache_bytes",
+        "DPRK_KG_RESULT_CACHE",
+        _non_negative,
+        lambda: 256 << 20,
+        "bytes of query answers the server's workers share, keyed on the store version (0: off)",
+    ),
+    Setting(
+        "result_cache_dir",
+        "DPRK_KG_RESULT_CACHE_DIR",
+        Path,
+        lambda: None,
+        "folder of the shared answers (default: one per store in `/dev/shm`, memory)",
     ),
     Setting(
         "max_nesting",
@@ -183,6 +197,8 @@ class Config:
     max_body_bytes: int
     max_result_bytes: int
     cache_max_age: int | None
+    result_cache_bytes: int
+    result_cache_dir: Path | None
     max_nesting: int
     write_token: str | None
     write_token_file: Path | None

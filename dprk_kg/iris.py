@@ -92,5 +92,15 @@ class Iris:
     def build_graph(self) -> str:
         return self.graph("build")
 
+    @property
+    def dataset_graph(self) -> str:
+        """The dataset's description (VoID and DCAT), which the build computes on the finished store."""
+        return self.graph("dataset")
+
+    @property
+    def dataset(self) -> str:
+        """The dataset itself, as the description, the dumps and the endpoint give it."""
+        return f"{self.base}dataset"
+
     def provenance_graph(self, document_id: str) -> str:
         return self.graph(f"provenance/{document_id}")

@@ -75,6 +75,17 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")  # the Wikidata Query Service's names
+BD = Namespace("http://www.bigdata.com/rdf#")  # Blazegraph's, which WDQS keeps (bd:serviceParam)
+# Wikidata's statement pattern (p:, ps:, pq:, pr:), and ours for the properties it has no match for
+WIKIDATA_STATEMENTS = {
+    name: f"http://www.wikidata.org/prop/{path}"
+    for name, path in (("p", ""), ("ps", "statement/"), ("pq", "qualifier/"), ("pr", "reference/"))
+}
+OWN_STATEMENTS = {
+    f"dkg{name}": f"https://w3id.org/dprk-kg/prop/{path}"
+    for name, path in (("p", ""), ("ps", "statement/"), ("pq", "qualifier/"), ("pr", "reference/"), ("wdt", "direct/"))
+}
 
 DKG = Namespace(
     DKG_NS,
@@ -86,6 +97,7 @@ DKG = Namespace(
             "view",
             "DataSource",
             "SourceDocument",
+            "MentionGraph",
             "LoadActivity",
             "BuildActivity",
             "ReasoningActivity",
@@ -153,8 +165,12 @@ def base_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
                 ("sh", SH),
                 ("wd", WD),
                 ("wdt", WDT),
+                ("wikibase", WIKIBASE),
+                ("bd", BD),
             )
         },
+        **WIKIDATA_STATEMENTS,
+        **OWN_STATEMENTS,
     }
 
 

@@ -3,8 +3,10 @@ graph store, linked data, query page), then cross-cutting behaviour (CORS, acces
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
-import logging
+import os
 import sys
 import time
 
@@ -12,14 +14,14 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from dprk_kg.config import Config
-from dprk_kg.server import caching, graph_store, linked_data, protocol, reconcile, ui
+from dprk_kg.server import browse, caching, dataset, dumps, graph_store, linked_data, protocol, reconcile, ui
 from dprk_kg.server.completeness import GUARDED_BLUEPRINTS, RETRY_AFTER_SECONDS
 from dprk_kg.server.errors import HttpError, error_response
 from dprk_kg.server.executor import PingJob
+from dprk_kg.server.pictures import routes as pictures
 from dprk_kg.server.request_body import take_whole_body
 from dprk_kg.server.runtime import completeness, executor
 
-ACCESS = logging.getLogger("dprk_kg.access")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
@@ -50,8 +52,11 @@ def create_app(settings: Config | None = None) -> Flask:
     for blueprint in (protocol.blueprint, graph_store.blueprint, linked_data.blueprint, ui.blueprint):
         app.register_blueprint(blueprint)
     app.register_blueprint(reconcile.blueprint)  # /reconcile (W3C Reconciliation Service API)
+    app.register_blueprint(pictures.blueprint)  # neighbourhood graphs, timelines (server/pictures/)
+    app.register_blueprint(dataset.blueprint)  # /.well-known/void: VoID and DCAT
+    app.register_blueprint(dumps.blueprint)  # /dumps/: the whole dataset, with checksums
+    app.register_blueprint(browse.blueprint)  # /id/ (the entity index), sitemap.xml, robots.txt
     app.add_url_rule("/healthz", "healthz", healthz)
-    _configure_access_log()
 
     @app.before_request
     def start_clock() -> Response | None:
@@ -114,28 +119,35 @@ def healthz() -> Response:
     return Response(json.dumps({"status": "ok", "store_version": answer.body.decode()}), mimetype="application/json")
 
 
-def _configure_access_log() -> None:
-    if not ACCESS.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        ACCESS.addHandler(handler)
-        ACCESS.setLevel(logging.INFO)
-        ACCESS.propagate = False
-
-
 def _log(response: Response) -> None:
-    """One JSON line per request: what was asked, how it ended, and how long the query took."""
+    """One JSON line per request: what was asked, how it ended, and how long the query took. Written
+    with one ``write`` to the standard error's descriptor, without the logging module (which cost 40 µs
+    a request, an eighth of the application's time on a cached lookup): a line shorter than the pipe's
+    buffer is never interleaved with another worker's."""
     started = g.get("started")
     record = {
-        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "time": _now(),
         "method": request.method,
         "path": request.path,
         "status": response.status_code,
         "bytes": response.calculate_content_length(),
         "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
         "query_ms": g.get("query_ms"),
+        "cached": g.get("query_cached"),
         "form": g.get("query_form"),
         "client": request.headers.get("X-Forwarded-For", request.remote_addr),
         "agent": request.headers.get("User-Agent"),
     }
-    ACCESS.info(json.dumps(record, ensure_ascii=False))
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    with contextlib.suppress(OSError):  # a closed or full standard error must not fail the request
+        os.write(sys.stderr.fileno(), line.encode())
+
+
+def _now() -> str:
+    """The local time to the second (formatted once a second)."""
+    return _formatted(int(time.time()))
+
+
+@functools.lru_cache(maxsize=1)
+def _formatted(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(second))

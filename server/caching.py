@@ -113,6 +113,11 @@ def _policy() -> Policy:
     return policy
 
 
+def fingerprint() -> str:
+    """The digest of the code and configuration (see ``_fingerprint``), for other caches' keys."""
+    return _policy().fingerprint
+
+
 def store_state() -> StoreState | None:
     """The embedded store's version, read from its link without opening the store: the link is read
     between two ``lstat`` of it, so a swap in between is seen and read again. None for a remote store,

@@ -17,7 +17,9 @@ from dprk_kg.errors import DprkKgError
 from dprk_kg.store import Store
 
 CHECK_SECONDS = 2.0  # how stale a worker's view of the build status may be
-GUARDED_BLUEPRINTS = frozenset({"protocol", "graph_store", "linked_data"})  # /sparql, /update, /data, pages
+# /sparql, /update, /data, pages, pictures, the dataset's description (/.well-known/void), the entity
+# index and sitemap (browse)
+GUARDED_BLUEPRINTS = frozenset({"protocol", "graph_store", "linked_data", "pictures", "dataset", "browse"})
 RETRY_AFTER_SECONDS = 60  # the header sent with the 503: a build takes minutes
 
 

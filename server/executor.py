@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from dprk_kg.errors import DprkKgError
-from dprk_kg.store import ResultFormat, Store, open_store
+from dprk_kg.server.caching import stable
+from dprk_kg.server.result_cache import Entry, ResultCache
+from dprk_kg.store import EmbeddedStore, ResultFormat, Store, open_store
 from dprk_kg.store.base import Bindings, Dataset
 
 # Measured with pyoxigraph 0.5.13: it needs 2.5–5 KB of stack per nested group (8 MB, the default, crashed
@@ -83,7 +85,8 @@ class QueryTimeout(DprkKgError):
 @dataclass(frozen=True)
 class QueryJob:
     """A query for the query thread, with everything the store needs to run it; ``bindings`` carries
-    the values a constant query takes from the request (see ``Store.query``)."""
+    the values a constant query takes from the request (see ``Store.query``). ``cacheable``: False for
+    a query that calls another endpoint, whose answer the data alone does not decide."""
 
     sparql: str
     format: ResultFormat
@@ -91,6 +94,7 @@ class QueryJob:
     prefixes: dict[str, str] | None = None
     base_iri: str | None = None
     bindings: Bindings | None = None
+    cacheable: bool = True
 
 
 @dataclass(frozen=True)
@@ -106,18 +110,39 @@ class Answer:
     kind: str  # solutions, boolean, graph
     body: bytes
     engine_ms: float
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the query thread hands back: the answer, and the store version it was computed on (None
+    where there is no version to key a cached answer on: a remote store, a ping)."""
+
+    kind: str
+    body: bytes
+    version: str | None
 
 
 class Executor:
-    """Runs one query at a time in its worker process, within a time limit."""
+    """Runs one query at a time in its worker process, within a time limit, answering from the shared
+    result cache (``result_cache.py``) where it can."""
 
-    def __init__(self, store: str, *, timeout: float, max_result_bytes: int, base: str | None = None) -> None:
+    def __init__(
+        self,
+        store: str,
+        *,
+        timeout: float,
+        max_result_bytes: int,
+        base: str | None = None,
+        cache: ResultCache | None = None,
+    ) -> None:
         self.location = store
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
         self.base = base
+        self.cache = cache
         self._store: Store | None = None
-        self._jobs: queue.SimpleQueue[tuple[Job, Future[tuple[str, bytes]]] | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[Job, Future[Outcome]] | None] = queue.SimpleQueue()
         start_deep_thread(self._serve, "query", daemon=True)
         self.stuck = False  # a query outlived its limit: this process must not serve another
 
@@ -127,17 +152,51 @@ class Executor:
         return self._store
 
     def run(self, job: Job) -> Answer:
-        """Run a job; raises QueryError, StoreError, ResultTooLarge or QueryTimeout."""
+        """Run a job, or answer it from the cache; raises QueryError, StoreError, ResultTooLarge or
+        QueryTimeout."""
         started = time.perf_counter()
-        future: Future[tuple[str, bytes]] = Future()
+        cached = self._cached(job)
+        if cached is not None:
+            return Answer(cached.kind, cached.body, (time.perf_counter() - started) * 1000, cached=True)
+        future: Future[Outcome] = Future()
         self._jobs.put((job, future))
         try:
-            kind, body = future.result(timeout=self.timeout)
+            outcome = future.result(timeout=self.timeout)
         except FutureTimeout as error:
             self.stuck = True
             limit = f"{self.timeout:g} s"
             raise QueryTimeout(f"the query ran longer than the limit of {limit}; its answer was abandoned") from error
-        return Answer(kind, body, (time.perf_counter() - started) * 1000)
+        if outcome.version is not None and self.cache is not None and isinstance(job, QueryJob):
+            self.cache.put(self._key(job, outcome.version), Entry(outcome.kind, outcome.body))
+        return Answer(outcome.kind, outcome.body, (time.perf_counter() - started) * 1000)
+
+    def _cached(self, job: Job) -> Entry | None:
+        """The cached answer of ``job`` on the store's current version, if there is one."""
+        if self.cache is None or not isinstance(job, QueryJob) or not self._keyed(job):
+            return None
+        store = self.store()
+        if not isinstance(store, EmbeddedStore):
+            return None
+        try:
+            version = store.version_name()
+        except DprkKgError:
+            return None  # no store: the query thread reports it
+        return self.cache.get(self._key(job, version))
+
+    def _keyed(self, job: QueryJob) -> bool:
+        return job.cacheable and stable(job.sparql)
+
+    def _key(self, job: QueryJob, version: str) -> str:
+        assert self.cache is not None
+        return self.cache.key(
+            version,
+            job.sparql,
+            job.format,
+            dataset=job.dataset,
+            prefixes=job.prefixes,
+            base_iri=job.base_iri,
+            bindings=job.bindings,
+        )
 
     def _serve(self) -> None:
         while (item := self._jobs.get()) is not None:
@@ -148,10 +207,10 @@ class Executor:
                 except BaseException as error:  # handed to the waiting request thread
                     future.set_exception(error)
 
-    def _execute(self, job: Job) -> tuple[str, bytes]:
+    def _execute(self, job: Job) -> Outcome:
         store = self.store()
         if isinstance(job, PingJob):
-            return "ping", store.version_name().encode()
+            return Outcome("ping", store.version_name().encode(), None)
         output = store.query(
             job.sparql,
             job.format,
@@ -161,7 +220,9 @@ class Executor:
             max_bytes=self.max_result_bytes,
             bindings=job.bindings,
         )
-        return output.kind, output.body
+        keyed = self.cache is not None and isinstance(store, EmbeddedStore) and self._keyed(job)
+        version = store.opened_version if keyed and isinstance(store, EmbeddedStore) else None
+        return Outcome(output.kind, output.body, version)
 
     def close(self) -> None:
         self._jobs.put(None)

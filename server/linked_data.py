@@ -167,6 +167,8 @@ def resource(space: str, rest: str) -> WerkzeugResponse:
     description = describe(node, view, how_sure=fmt is None or fmt in QUAD_FORMATS)
     if not description.known:
         raise HttpError(404, f"nothing is known about <{iri}>")
+    if fmt in QUAD_FORMATS:
+        description.facts = _facts(node)
     description.path = "/" + stem
     description.view_chosen = chosen is not None
     if fmt is None:
@@ -355,6 +357,7 @@ class Description:
     document_text: str | None = None
     document_claims: list[dict[str, str]] = field(default_factory=list)
     known: bool = True  # the store holds something about it, in this view or another
+    facts: set[ox.Triple] = field(default_factory=set)  # what the default graph holds about it, either way
 
     @property
     def empty(self) -> bool:
@@ -415,21 +418,6 @@ class Description:
                 links.append(f'<{self.format_href(other)}>; rel="alternate"; type="{media_type}"')
         return ", ".join(links)
 
-    def highlighted_text(self) -> list[tuple[str, str | None]]:
-        """The document text cut into (text, claim id or None) pieces, evidence spans marked."""
-        text = self.document_text or ""
-        spans = sorted({(int(c["start"]), int(c["end"]), c["id"]) for c in self.document_claims})
-        pieces: list[tuple[str, str | None]] = []
-        cursor = 0
-        for start, end, claim_id in spans:
-            if start < cursor:
-                continue  # overlapping evidence: the first span is shown
-            pieces.append((text[cursor:start], None))
-            pieces.append((text[start:end], claim_id))
-            cursor = end
-        pieces.append((text[cursor:], None))
-        return pieces
-
     def _graph_quads(self) -> list[ox.Quad]:
         """What a format with graphs says of each graph it names, in its default graph: a claim's type,
         status, modality, source and document, a graph typed dkg:NonFactual, what an entailment was
@@ -449,6 +437,14 @@ class Description:
             quads += [ox.Quad(node, p, iri, ox.DefaultGraph()) for p, o in objects if (iri := _iri(o)) is not None]
         return quads
 
+    def _facts_in_default_graph(self, quads: list[ox.Quad]) -> list[ox.Quad]:
+        """The description's facts once more in the default graph: a link-traversal client (Comunica
+        asks for N-Quads first) reads only the default graph of what it fetches, and found nothing when
+        every statement stood in its named graph. Only what the store's default graph holds is copied
+        (``facts``, read by ``describe``), so a guess never reads as a fact there; the named graphs still
+        say where each statement came from."""
+        return [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads if q.triple in self.facts]
+
     def serialise(self, fmt: ResultFormat) -> bytes:
         """The description in an RDF format: each statement in the graphs of the view that hold it (a
         format without graphs merges them, so it holds only what the view holds)."""
@@ -467,8 +463,8 @@ class Description:
                 quads.append(ox.Quad(ox.NamedNode(link.subject), ox.NamedNode(link.predicate), subject, graph))
         data: list[ox.Quad] | list[ox.Triple]
         if fmt in QUAD_FORMATS:
-            quads += self._graph_quads()
-            data = sorted(quads, key=lambda quad: str(quad.graph_name))  # each graph once, where it can be
+            quads += self._graph_quads() + self._facts_in_default_graph(quads)
+            data = sorted(dict.fromkeys(quads), key=lambda quad: str(quad.graph_name))  # each graph once
         else:
             data = list(dict.fromkeys(q.triple for q in quads))
         prefixes = _prefixes() if fmt in (ResultFormat.TURTLE, ResultFormat.TRIG) else None
@@ -542,6 +538,9 @@ DERIVED = (  # ?this bound: what each graph holding a statement about it was der
     f"{_flags('from')} {_english('fromStatus', 'dkg:epistemicStatus', 'from')} "
     f"{_english('fromModality', 'dkg:modality', 'from')} {_labelled('from')} }} }} LIMIT {MAX_DERIVATIONS}"
 )
+FACTS = (  # ?this bound: the default graph's statements about it and links to it (?s unbound: about it)
+    f"SELECT ?this ?s ?p ?o WHERE {{ {{ ?this ?p ?o }} UNION {{ ?s ?p ?this }} }} LIMIT {MAX_STATEMENTS + MAX_INCOMING}"
+)
 INCOMING = f"SELECT DISTINCT * WHERE {{ ?s ?p ?this FILTER (isIRI(?s)) {_labelled('s', 'p')} }} LIMIT {MAX_INCOMING}"
 INCOMING_GRAPHS = (  # the views other than facts: the links in every graph, with what decides their views
     "SELECT DISTINCT ?this ?s ?p ?g ?s_label ?p_label ?g_nonFactual ?g_claim ?g_status WHERE { "
@@ -560,7 +559,7 @@ CLAIM = (  # ?claim bound: a claim's page
     f"?evidence ?quote ?document WHERE {{ ?claim a dkg:Claim . {_about('claim')} "
     "OPTIONAL { ?claim prov:wasDerivedFrom ?document } }"
 )
-QUERIES = (OUTGOING, GRAPHS, DERIVED, INCOMING, INCOMING_GRAPHS, ASSERTED, DOCUMENT_CLAIMS, CLAIM)
+QUERIES = (OUTGOING, GRAPHS, DERIVED, INCOMING, INCOMING_GRAPHS, ASSERTED, DOCUMENT_CLAIMS, CLAIM, FACTS)
 
 Rows = list[dict[str, dict[str, str]]]  # SPARQL JSON bindings
 
@@ -642,6 +641,17 @@ def describe(resource: ox.NamedNode, view: View = views.COMPLETE, *, how_sure: b
             if all(name in row for name in ("id", "start", "end"))
         ]
     return description
+
+
+def _facts(resource: ox.NamedNode) -> set[ox.Triple]:
+    """What the store's default graph — the facts — holds about ``resource``, and its links to it."""
+    found: set[ox.Triple] = set()
+    for row in _select(FACTS, {"this": resource}):
+        if "s" in row:
+            found.add(ox.Triple(_subject(row["s"]), ox.NamedNode(row["p"]["value"]), resource))
+        else:
+            found.add(ox.Triple(resource, ox.NamedNode(row["p"]["value"]), _term(row["o"])))
+    return found
 
 
 def _graph_provenance(rows: Rows, base: str, variable: str = "g") -> dict[str, Provenance]:

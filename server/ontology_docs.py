@@ -207,6 +207,8 @@ VOCABULARY_NAMES = {
     "http://semanticweb.cs.vu.nl/2009/11/sem/": "Simple Event Model (SEM)",
     "http://www.w3.org/2000/01/rdf-schema#": "RDF Schema",
     "http://purl.org/vocab/vann/": "VANN",
+    "http://rdfs.org/ns/void#": "VoID",
+    "http://www.w3.org/ns/dcat#": "DCAT",
 }
 
 

@@ -12,17 +12,20 @@ from __future__ import annotations
 import hmac
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from flask import Blueprint, Response, current_app, g, render_template, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.server import caching, negotiation, parameters, views
 from dprk_kg.server.errors import HttpError
-from dprk_kg.server.examples import examples
 from dprk_kg.server.executor import Answer, QueryJob, QueryTimeout, on_deep_stack
 from dprk_kg.server.runtime import config, executor, writable_store
 from dprk_kg.server.service_description import service_description
+from dprk_kg.server.ui import query_page
+from dprk_kg.sparql import label_service
 from dprk_kg.sparql.parser import MAX_OPENINGS, TooDeep, TooSlow, openings
 from dprk_kg.sparql.reading import AnUpdate, Target, UpdateReading, read_query, read_update
 from dprk_kg.store import ResultFormat, ResultKind
@@ -58,29 +61,43 @@ def sparql() -> Response:
         named_graphs=parameters.iris(params, "named-graph-uri"),
         format_parameter=params.get("format"),
         download=params.get("download") is not None,
+        uselang=params.get("uselang"),
     )
 
 
 def run_query(
-    text: str, *, default_graphs: list[str], named_graphs: list[str], format_parameter: str | None, download: bool
+    text: str,
+    *,
+    default_graphs: list[str],
+    named_graphs: list[str],
+    format_parameter: str | None,
+    download: bool,
+    uselang: str | None = None,
 ) -> Response:
     settings = config()
     if not text.strip():
         raise HttpError(400, "the query is empty")
     prefixes = base_prefixes(settings.base)
     _refuse_too_many_openings(text)
-    try:
-        reading = read_query(
-            text, prefixes=prefixes, max_depth=settings.max_nesting, deadline=time.monotonic() + settings.query_timeout
-        )
-    except TooSlow as error:
-        raise HttpError(413, f"query error: {error}") from error
-    except TooDeep as error:
-        raise HttpError(400, f"{error}, the most this endpoint accepts (DPRK_KG_MAX_NESTING)") from error
-    except AnUpdate as error:
-        raise HttpError(400, "this is an update; send it by POST to /update") from error
-    except QueryError as error:
-        raise HttpError(400, f"query error: {error}") from error
+    deadline = time.monotonic() + settings.query_timeout
+    with _query_errors():
+        reading = read_query(text, prefixes=prefixes, max_depth=settings.max_nesting, deadline=deadline)
+    vary = "Accept"
+    if label_service.called(reading.services):  # the WDQS idiom, rewritten into patterns, read again
+        with _query_errors():
+            languages = label_service.language_preference(uselang, _accepted_languages())
+            rewritten = label_service.rewrite(
+                text,
+                prefixes=prefixes,
+                auto_language=languages,
+                max_depth=settings.max_nesting,
+                deadline=deadline,
+            )
+            text = rewritten.text
+            _refuse_too_many_openings(text)
+            reading = read_query(text, prefixes=prefixes, max_depth=settings.max_nesting, deadline=deadline)
+        if rewritten.auto_language and uselang is None:
+            vary = "Accept, Accept-Language"
     _refuse_unlisted(reading.services, settings.allowed_services, "federated query (SERVICE {})", "ALLOWED_SERVICES")
     kind = ResultKind.of_form(reading.form)
     try:
@@ -100,22 +117,43 @@ def run_query(
         if cacheable
         else None
     )
-    early = caching.precondition(validators, before_running=True, vary="Accept") if validators else None
+    early = caching.precondition(validators, before_running=True, vary=vary) if validators else None
     if early is not None:
         return early
-    answer = execute(QueryJob(text, chosen, dataset=dataset, prefixes=prefixes, base_iri=request.base_url))
-    g.query_ms = round(answer.engine_ms, 2)
+    job = QueryJob(text, chosen, dataset, prefixes, request.base_url, cacheable=not reading.services)
+    answer = execute(job)
+    g.query_ms, g.query_cached = round(answer.engine_ms, 2), answer.cached
     response = Response(answer.body, mimetype=choice.media_type)
     if choice.media_type.startswith("text/"):
         response.mimetype_params["charset"] = "utf-8"
-    response.vary.add("Accept")
+    response.vary.update(part.strip() for part in vary.split(","))
     if download:
         response.headers["Content-Disposition"] = f'attachment; filename="results.{negotiation.EXTENSIONS[chosen]}"'
     if not cacheable:
         return caching.uncacheable(response)
     if validators is None:
         return response  # a remote store's: the answer's own digest is its tag (caching.py)
-    return caching.precondition(validators, vary="Accept") or caching.stamp(response, validators)
+    return caching.precondition(validators, vary=vary) or caching.stamp(response, validators)
+
+
+@contextmanager
+def _query_errors() -> Iterator[None]:
+    """Reading a query: its failures as the 4xx answers they are."""
+    try:
+        yield
+    except TooSlow as error:
+        raise HttpError(413, f"query error: {error}") from error
+    except TooDeep as error:
+        raise HttpError(400, f"{error}, the most this endpoint accepts (DPRK_KG_MAX_NESTING)") from error
+    except AnUpdate as error:
+        raise HttpError(400, "this is an update; send it by POST to /update") from error
+    except QueryError as error:
+        raise HttpError(400, f"query error: {error}") from error
+
+
+def _accepted_languages() -> list[str]:
+    """The client's Accept-Language tags, most wanted first (none refused with q=0)."""
+    return [tag for tag, quality in request.accept_languages if quality > 0]
 
 
 def execute(job: QueryJob) -> Answer:
@@ -189,6 +227,12 @@ def update() -> Response:
             )
         text = reading.with_dataset(text, using, using_named)
         reading = _read_update(text)  # what runs is what is checked
+    if label_service.called(reading.services):
+        raise HttpError(
+            400,
+            "the label service (SERVICE wikibase:label) fills the variables a query returns; an update "
+            "cannot use it: write the patterns out (?x rdfs:label ?xLabel FILTER(LANG(?xLabel) = 'en'))",
+        )
     _refuse_unlisted(reading.services, settings.allowed_services, "federated query (SERVICE {})", "ALLOWED_SERVICES")
     _refuse_unlisted(reading.loads, settings.allowed_loads, "LOAD {}", "ALLOWED_LOADS")
     started = time.perf_counter()
@@ -269,7 +313,7 @@ def _posted(direct_type: str, field: str) -> tuple[list[str], MultiDict[str, str
 def _describe_or_page(params: MultiDict[str, str]) -> Response:
     """The query page for a browser, else the Service Description; both vary with ``Accept``."""
     if negotiation.prefers_html(request.headers.get("Accept")):
-        response = Response(render_template("query.html", examples=examples()), mimetype="text/html")
+        response = query_page()
         response.vary.add("Accept")
         return response
     try:

@@ -11,8 +11,10 @@ import os
 from flask import current_app
 
 from dprk_kg.config import Config
+from dprk_kg.server.caching import fingerprint
 from dprk_kg.server.completeness import Completeness
 from dprk_kg.server.executor import ABANDONED, Executor
+from dprk_kg.server.result_cache import ResultCache, cache_folder
 from dprk_kg.store import Store, open_store
 
 _per_process: dict[str, object] = {}
@@ -31,8 +33,17 @@ def executor() -> Executor:
             timeout=settings.query_timeout,
             max_result_bytes=settings.max_result_bytes,
             base=settings.base,
+            cache=result_cache(settings),
         )
     return _per_process[key]  # type: ignore[return-value]
+
+
+def result_cache(settings: Config) -> ResultCache | None:
+    """This process's handle on the shared cache of answers, or None where it is off."""
+    if settings.result_cache_bytes == 0:
+        return None
+    salt = f"{fingerprint()}\n{settings.max_result_bytes}"
+    return ResultCache(cache_folder(settings.store, settings.result_cache_dir), settings.result_cache_bytes, salt)
 
 
 def writable_store() -> Store:

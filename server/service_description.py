@@ -77,6 +77,8 @@ def service_description(root: str, fmt: ResultFormat) -> bytes:
     add(dataset, DCTERMS.title, ox.Literal("dprk-kg knowledge graph", language="en"))
     add(dataset, VOID.sparqlEndpoint, endpoint)
     add(dataset, VOID.uriSpace, ox.Literal(settings.base))
+    # the full description: statistics, partitions, linksets, licence, dumps with their checksums
+    add(dataset, RDFS.seeAlso, ox.NamedNode(f"{root}/.well-known/void"))
     add(dataset, SD.defaultGraph, graph)
     add(graph, RDF.type, SD.Graph)
     add(

@@ -62,6 +62,14 @@ def sorted_dump(store_path: Path) -> list[str]:
     return sorted(out.getvalue().decode("utf-8").splitlines())
 
 
+@pytest.fixture(scope="session", autouse=True)
+def answers_kept_in_the_session(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Servers and apps the tests start keep their shared answers (server/result_cache.py) in the
+    session's folder, not in /dev/shm, which would outlive the tests (keys carry the store version, so
+    stores never read each other's answers)."""
+    os.environ.setdefault("DPRK_KG_RESULT_CACHE_DIR", str(tmp_path_factory.mktemp("answers")))
+
+
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds built into a fresh store by the real command line."""

@@ -64,7 +64,7 @@ def test_every_setting_is_in_the_readme_table() -> None:
 def test_the_package_data_is_found() -> None:
     assert (ontology_dir() / "dprk-kg.ttl").is_file()
     assert any(shapes_dir().glob("*.ttl"))
-    assert len(list(queries_dir().glob("*.rq"))) == 21
+    assert len(list(queries_dir().glob("*.rq"))) == 22
 
 
 def test_a_missing_data_folder_is_a_clear_error(

@@ -41,6 +41,7 @@ def test_the_wheel_carries_the_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
         "dprk_kg/ontology/dprk-kg.ttl",
+        "dprk_kg/ontology/mappings.sssom.tsv",  # the build's Wikidata links come from it
         "dprk_kg/shapes/dprk-kg-shapes.ttl",
         "dprk_kg/queries/01-new-factories-north-hamgyong.rq",
         "dprk_kg/queries/integrity/quote-not-at-offsets.rq",
@@ -48,6 +49,9 @@ def test_the_wheel_carries_the_data(wheel: Path) -> None:
         "dprk_kg/seeds/000_1f7871d4d3f091d3.txt",
         "dprk_kg/server/templates/query.html",
         "dprk_kg/server/static/vendor/yasgui/yasgui.min.js",
+        "dprk_kg/server/static/vendor/noto_sans_kr/noto-sans-kr-korean-400-normal.woff2",
+        "dprk_kg/server/static/vendor/noto_sans_kr/OFL.txt",
+        "dprk_kg/server/templates/entity_index.html",
         "dprk_kg/loaders/__init__.py",
         "dprk_kg/py.typed",
     ):

@@ -186,7 +186,9 @@ def _takes(parser_state: Any, token: Token) -> bool:
 
 
 @cache
-def _parser() -> Lark:
+def _parser(positions: bool = False) -> Lark:
+    """The parser; with ``positions``, every subtree also knows its span in the text (``meta``),
+    brackets and all — slower, so only a rewrite that splices the text asks for it."""
     grammar = files("dprk_kg.sparql").joinpath("grammar.lark").read_text(encoding="utf-8")
     return Lark(
         grammar,
@@ -195,6 +197,7 @@ def _parser() -> Lark:
         lexer="contextual",
         g_regex_flags=re.ASCII,  # keywords match case-insensitively in ASCII only, as the engine's do
         lexer_callbacks={"COMMENT": _refuse_escaped_comment},
+        propagate_positions=positions,
         _plugins={"ContextualLexer": _EngineLexer},
     )
 
@@ -205,8 +208,11 @@ class Parsed:
     depth: int  # the deepest nesting of brackets, as parsed
 
 
-def parse(text: str, start: str, *, max_depth: int = MAX_OPENINGS, deadline: float | None = None) -> Parsed:
-    """The parse of a query (``start="query_unit"``) or update (``"update_unit"``).
+def parse(
+    text: str, start: str, *, max_depth: int = MAX_OPENINGS, deadline: float | None = None, positions: bool = False
+) -> Parsed:
+    """The parse of a query (``start="query_unit"``) or update (``"update_unit"``); with
+    ``positions``, each subtree's ``meta`` has its span (``start_pos``, ``end_pos``).
     ``SparqlSyntaxError`` says where the text stops being SPARQL; ``TooDeep`` when it nests deeper
     than ``max_depth`` (counted on the parser's own tokens, stopping there); ``TooSlow`` when reading
     goes past ``deadline`` (``time.monotonic()``), so no text holds a worker longer than a query may."""
@@ -215,7 +221,7 @@ def parse(text: str, start: str, *, max_depth: int = MAX_OPENINGS, deadline: flo
     collecting = gc.isenabled()
     gc.disable()  # a parse tree has no cycles; collecting while it grows only costs time
     try:
-        return Parsed(_parser().parse(text, start=start), depth.deepest)
+        return Parsed(_parser(positions).parse(text, start=start), depth.deepest)
     except UnexpectedToken as error:
         found = "the end of the text" if error.token.type == "$END" else repr(str(error.token))
         raise SparqlSyntaxError(_where(error, _unfit(found, error.expected))) from None

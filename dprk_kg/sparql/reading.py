@@ -163,7 +163,7 @@ class _Readings(Generic[_Reading]):
 def _query(text: str, prefixes: Mapping[str, str], max_depth: int, deadline: float | None) -> QueryReading:
     parsed = parse(text, "query_unit", max_depth=max_depth, deadline=deadline)
     tree = parsed.tree
-    names = _Names(prefixes)
+    names = Names(prefixes)
     prologue, *body = (_tree(c) for c in tree.children)
     names.declare(prologue)
     services = [target for part in body for target in names.services(part)]
@@ -173,7 +173,7 @@ def _query(text: str, prefixes: Mapping[str, str], max_depth: int, deadline: flo
 def _update(text: str, prefixes: Mapping[str, str], max_depth: int, deadline: float | None) -> UpdateReading:
     parsed = parse(text, "update_unit", max_depth=max_depth, deadline=deadline)
     tree = parsed.tree
-    names = _Names(prefixes)
+    names = Names(prefixes)
     effects = _Effects()
     services: list[Target] = []
     for child in tree.children:
@@ -198,7 +198,7 @@ def _update(text: str, prefixes: Mapping[str, str], max_depth: int, deadline: fl
     )
 
 
-class _Names:
+class Names:
     """The prefixes in force at a point of the text, and how the engine turns a name into an IRI."""
 
     def __init__(self, prefixes: Mapping[str, str] | None) -> None:
@@ -255,7 +255,7 @@ class _Effects:
         self.loads: list[Target] = []
         self.where_positions: list[int] = []
 
-    def add(self, operation: Tree[Token], names: _Names) -> None:
+    def add(self, operation: Tree[Token], names: Names) -> None:
         kind, parts = operation.data, operation.children
         if kind in ("insert_data", "delete_data", "delete_where"):
             self._quads(_tree(parts[0]).children[0], names, into=None)
@@ -285,7 +285,7 @@ class _Effects:
             else:
                 self.writes_default = True
 
-    def _modify(self, operation: Tree[Token], names: _Names) -> None:
+    def _modify(self, operation: Tree[Token], names: Names) -> None:
         into = None
         for part in operation.children:
             if isinstance(part, Token):
@@ -299,7 +299,7 @@ class _Effects:
             elif part.data in ("delete_clause", "insert_clause"):
                 self._quads(_tree(_tree(part.children[0]).children[0]), names, into=into)
 
-    def _quads(self, quads: Tree[Token] | Token, names: _Names, *, into: Tree[Token] | Token | None) -> None:
+    def _quads(self, quads: Tree[Token] | Token, names: Names, *, into: Tree[Token] | Token | None) -> None:
         for block in _tree(quads).children:
             block = _tree(block)
             if block.data == "triples_template":  # triples outside GRAPH: the WITH graph, else the default
@@ -310,7 +310,7 @@ class _Effects:
             else:  # GRAPH <g> { … } or GRAPH ?g { … }
                 self._graph(block.children[1], names)
 
-    def _graph(self, node: Token | Tree[Token], names: _Names) -> None:
+    def _graph(self, node: Token | Tree[Token], names: Names) -> None:
         target = names.target(node)
         if target.iri is None:
             self.unknown = True

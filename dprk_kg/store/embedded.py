@@ -70,9 +70,16 @@ class EmbeddedStore(StoreBase):
         return self.path.parent / f"{self.path.name}.versions"
 
     def current_version(self) -> Path:
-        if not self.path.exists():
-            raise StoreError(f"no store at {self.path}; run `dprk-kg build` first")
-        return self.path.resolve()
+        """The folder the link points to, read with one ``readlink`` (every query asks, and resolving the
+        whole path cost 16 µs of a 40 µs lookup); a plain folder (a store from before versions) is itself."""
+        try:
+            return self.path.parent / os.readlink(self.path)
+        except FileNotFoundError:
+            raise StoreError(f"no store at {self.path}; run `dprk-kg build` first") from None
+        except OSError:  # not a link
+            if not self.path.exists():
+                raise StoreError(f"no store at {self.path}; run `dprk-kg build` first") from None
+            return self.path
 
     @property
     def store(self) -> ox.Store:
@@ -86,6 +93,11 @@ class EmbeddedStore(StoreBase):
                 raise StoreError(f"cannot open the store at {self.path}: {error}") from error
             self._version = version
         return self._store
+
+    @property
+    def opened_version(self) -> str | None:
+        """The version the last read ran on (the handle's), which the link may have moved on from."""
+        return None if self._version is None else self._version.name
 
     def close(self) -> None:
         self._store = None  # pyoxigraph closes the database when the object is dropped

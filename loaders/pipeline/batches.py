@@ -23,7 +23,7 @@ from dprk_kg.loaders.engines import ShaclEngine
 from dprk_kg.loaders.gate.validation import Gate
 from dprk_kg.loaders.rdf.document_graphs import DocumentGraphs, load_document
 from dprk_kg.loaders.rdf.provenance import agent_quads
-from dprk_kg.loaders.rdf.references import Label, check_shared_labels, introduced_labels
+from dprk_kg.loaders.rdf.references import Label, check_label_twins, check_shared_labels, introduced_labels
 from dprk_kg.loaders.rdf.shared_graphs import reasoning_activity, registry_quads
 from dprk_kg.loaders.rdf.terms import Term, value_of
 from dprk_kg.loaders.reasoning.rules import RuleReasoner
@@ -43,6 +43,8 @@ class BatchResult:
     graphs: int  # named graphs the documents fill: their claim graphs and provenance graphs
     nquads: bytes  # named-graph quads, then the factual ones' triples in the default graph; so too the inferences
     labels: tuple[Label, ...]
+    mention_triples: int = 0  # annotations in the documents' mentions graphs, which the default graph leaves out
+    ambiguous: tuple[str, ...] = ()  # spans the mention linker did not link: two entities have the name
     # N-Quads, rules only: links of transitive properties, asserted or inferred: the facts' in the default
     # graph, each non-factual claim's in its graph, those several claims entail together in the joint one
     transitive: bytes = b""
@@ -66,6 +68,7 @@ class Worker:
         loaded = [load_document(f, self.inputs) for f in files]
         labels = tuple(label for d in loaded for label in introduced_labels(d.claims, iris, self.inputs.registry))
         check_shared_labels(labels, iris)  # before SHACL, whose report on two labels would be vaguer
+        check_label_twins(labels, iris)
         quads = [q for d in loaded for q in d.quads]
         context = self.context(quads)
         store = self.gate.working_store([*(q.triple for q in quads), *context])
@@ -73,7 +76,8 @@ class Worker:
         self.gate.check(store, batch=", ".join(d.document.id for d in loaded), origins=origins)
         claims = [(d.document.id, c) for d in loaded for c in d.claims.claims]
         hidden = {ox.NamedNode(iris.claim(doc_id, c.id)) for doc_id, c in claims if not c.factual}
-        nquads = with_default_graph(quads, hidden)
+        mentions = [q for d in loaded for q in d.mentions]
+        nquads = with_default_graph(quads, hidden) + _nquads(mentions)  # annotations: their graphs only
         transitive = b""
         if self.reasoner is not None:
             entailments, transitive = self.reason(store, quads, context, hidden)
@@ -88,6 +92,8 @@ class Worker:
             graphs=sum(len(d.graphs) for d in loaded),
             nquads=nquads,
             labels=labels,
+            mention_triples=len(mentions),
+            ambiguous=tuple(line for d in loaded for line in d.ambiguous),
             transitive=transitive,
         )
 

@@ -32,6 +32,7 @@ from typing import IO
 import pyoxigraph as ox
 from tqdm import tqdm
 
+from dprk_kg.dumps import write_dumps
 from dprk_kg.errors import StoreError
 from dprk_kg.iris import Iris
 from dprk_kg.loaders.engines import Reasoner, ShaclEngine
@@ -49,8 +50,9 @@ from dprk_kg.loaders.pipeline.batches import (
     triples_by_graph,
     with_default_graph,
 )
+from dprk_kg.loaders.rdf.dataset_description import DatasetDescription
 from dprk_kg.loaders.rdf.provenance import agent_quads, now
-from dprk_kg.loaders.rdf.references import Label, check_shared_labels
+from dprk_kg.loaders.rdf.references import Label, check_label_twins, check_shared_labels
 from dprk_kg.loaders.rdf.shared_graphs import (
     build_graph_quads,
     ontology_quads,
@@ -58,6 +60,7 @@ from dprk_kg.loaders.rdf.shared_graphs import (
     registry_quads,
     shapes_quads,
 )
+from dprk_kg.loaders.rdf.wikibase_statements import StatementSource
 from dprk_kg.loaders.reasoning.owlrl_entailments import owl_rl_entailments
 from dprk_kg.loaders.reasoning.rules import (
     RuleReasoner,
@@ -67,8 +70,9 @@ from dprk_kg.loaders.reasoning.rules import (
 )
 from dprk_kg.loaders.sources.documents import DocumentFiles, discover
 from dprk_kg.loaders.sources.inputs import Inputs, count_shapes, read_inputs
-from dprk_kg.store import Store
+from dprk_kg.store import EmbeddedStore, Store
 from dprk_kg.store.base import Prepare, Session
+from dprk_kg.wikidata_exports import write_wikidata_exports
 
 BATCH_DOCUMENTS = 25
 
@@ -84,6 +88,8 @@ class BuildReport:
     provenance_triples: int = 0
     inferred_triples: int = 0  # entailments of the factual claims (and the registry, the ontology)
     non_factual_inferred: int = 0  # entailments that rest on a non-factual claim too
+    mention_triples: int = 0  # the mention linker's annotations, in the mentions graphs only
+    ambiguous_mentions: list[str] = field(default_factory=list)  # what it left unlinked, and why
     quads: int = 0
     graphs: int = 0  # named graphs written: the batches' and the shared ones
     shapes: int = 0
@@ -97,6 +103,8 @@ class BuildReport:
         self.claims += batch.claims
         self.asserted_triples += batch.asserted_triples
         self.provenance_triples += batch.provenance_triples
+        self.mention_triples += batch.mention_triples
+        self.ambiguous_mentions.extend(batch.ambiguous)
         self.graphs += batch.graphs
 
     def summary(self) -> str:
@@ -148,29 +156,42 @@ def build(
             out.write(with_default_graph(fixed))
             with step("load+validate+reason" if reasoning.in_batches else "load+validate"):
                 labels: list[Label] = []
+                statements = StatementSource(inputs.mappings, inputs.iris)  # the claims as Wikibase statements
                 batches = load_batches(plan(files), seeds, inputs, engine, reasoning.in_batches, workers, show_progress)
                 for batch in batches:
                     out.write(batch.nquads)
                     report.add(batch)
                     reasoning.collect(batch)
                     labels.extend(batch.labels)
+                    statements.collect(batch.nquads)
                 check_shared_labels(labels, inputs.iris)
+                check_label_twins(labels, inputs.iris)  # spelling variants across documents
             build_quads = list(build_graph_quads(inputs, started, now(), report.documents, reasoning.reasoner))
             with step(reasoning.step):
                 entailments = reasoning.infer([*registry, *build_quads])
             out.write(entailment_nquads(*entailments, iris=inputs.iris, reasoning=reasoning_activity(inputs)))
             out.write(with_default_graph(build_quads))
+            wikibase = statements.statements()
+            out.write(with_default_graph(wikibase, non_factual_graphs(wikibase)))
             out.flush()
+            description = DatasetDescription(inputs.iris, now(), with_dumps=isinstance(store, EmbeddedStore))
             with step("write store"):
-                write_store(store, out, reasoning.preparation(), show_progress)
+                write_store(store, out, finishing(reasoning.preparation(), description), show_progress)
     except OSError as error:  # a full disk, a folder that cannot be written: the store is as it was
         raise StoreError(f"cannot write the build's scratch file in {store.work_dir}: {error}") from error
+    if isinstance(store, EmbeddedStore):  # after the swap: the dumps of the version now current
+        try:
+            with step("write dumps"):
+                write_dumps(store, _running)
+                write_wikidata_exports(store, store.path, inputs.iris)  # statements, QuickStatements
+        except OSError as error:
+            raise StoreError(f"cannot write the dumps beside {store.path}: {error}") from error
 
     report.inferred_triples, report.non_factual_inferred = reasoning.inferred, reasoning.non_factual_inferred
-    written = [*fixed, *build_quads]  # besides the batches' quads and the inferences, counted apart
+    written = [*fixed, *build_quads, *wikibase]  # besides the batches' quads and the inferences, counted apart
     report.quads = len(written) + report.asserted_triples + report.provenance_triples + report.inferred_triples
-    report.quads += report.non_factual_inferred + reasoning.descriptions
-    report.graphs += len({q.graph_name for q in written}) + (1 if report.inferred_triples else 0)
+    report.quads += report.non_factual_inferred + reasoning.descriptions + description.quads + report.mention_triples
+    report.graphs += len({q.graph_name for q in written}) + (1 if report.inferred_triples else 0) + 1
     report.graphs += reasoning.resting_graphs
     report.seconds = time.perf_counter() - clock
     return report
@@ -380,6 +401,17 @@ REASONINGS: dict[Reasoner, Callable[[Inputs], Reasoning]] = {
     Reasoner.OWLRL: OwlRlReasoning,
     Reasoner.RULES: RuleReasoning,
 }
+
+
+def finishing(*steps: Prepare) -> Prepare:
+    """The steps that finish a new store version before it is swapped in, one after the other: the
+    reasoning's clean-up, then the dataset's description, which counts what the clean-up left."""
+
+    def finish(session: Session) -> None:
+        for each in steps:
+            each(session)
+
+    return finish
 
 
 def write_store(store: Store, nquads: IO[bytes], prepare: Prepare | None, show_progress: bool) -> None:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from dprk_kg.linking import linker_for
+from dprk_kg.loaders.rdf.annotations import annotation_quads, mentions_graph_quads
 from dprk_kg.loaders.rdf.provenance import (
     Activity,
     activity_quads,
@@ -24,15 +26,18 @@ from dprk_kg.loaders.sources.inputs import Inputs, sha256_of
 
 @dataclass(frozen=True)
 class DocumentGraphs:
-    """A loaded document: its quads, in its claim graphs and its provenance graph."""
+    """A loaded document: its quads, in its claim graphs and its provenance graph; and the annotations
+    of its mentions, in its mentions graph, which the default graph does not hold (``annotations``)."""
 
     document: Document
     claims: ClaimsFile
     quads: tuple[ox.Quad, ...]
+    mentions: tuple[ox.Quad, ...] = ()
+    ambiguous: tuple[str, ...] = ()  # "file:line:column: …" of each span two entities are named by
 
     @property
     def graphs(self) -> frozenset[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
-        return frozenset(q.graph_name for q in self.quads)
+        return frozenset(q.graph_name for q in (*self.quads, *self.mentions))
 
 
 def load_document(files: DocumentFiles, inputs: Inputs) -> DocumentGraphs:
@@ -61,4 +66,9 @@ def load_document(files: DocumentFiles, inputs: Inputs) -> DocumentGraphs:
     for path, digest in digests.items():
         quads.extend(source_file_quads(sources[path.name], path.name, digest, provenance))
     quads.extend(activity_quads(activity, provenance))
-    return DocumentGraphs(document, claims, tuple(dict.fromkeys(quads)))
+    linked = linker_for(inputs.registry).link(document.text)
+    mentions = tuple(annotation_quads(document.id, document.text, linked, iris))
+    if mentions:
+        quads.extend(mentions_graph_quads(document.id, iris, activity.iri))
+    ambiguous = linked.reports(files.text, document.text)
+    return DocumentGraphs(document, claims, tuple(dict.fromkeys(quads)), mentions, ambiguous)

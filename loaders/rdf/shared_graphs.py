@@ -12,6 +12,8 @@ from dprk_kg.errors import InputError
 from dprk_kg.loaders.engines import Reasoner
 from dprk_kg.loaders.rdf.provenance import agent_quads, source_file_quads
 from dprk_kg.loaders.rdf.terms import Term, expand, iri, text, typed
+from dprk_kg.loaders.rdf.wikibase_statements import FACTUAL_GRAPH as STATEMENTS_GRAPH
+from dprk_kg.loaders.rdf.wikibase_statements import NON_FACTUAL_GRAPH as NON_FACTUAL_STATEMENTS_GRAPH
 from dprk_kg.loaders.rdflib_bridge import from_rdflib
 from dprk_kg.loaders.sources.inputs import Inputs, sha256_of
 from dprk_kg.vocabulary import DCTERMS, DKG, ORG, PROV, RDF, RDFS, SKOS, WD, XSD
@@ -27,8 +29,10 @@ REASONING_METHODS = {
 
 
 def registry_quads(inputs: Inputs) -> list[ox.Quad]:
-    """Each registry entry's types, labels, hierarchy, Wikidata link and checks, in the registry graph."""
+    """Each registry entry's types, labels, hierarchy, Wikidata link (from the mapping set, with its
+    evidence) and checks, in the registry graph."""
     registry, iris = inputs.registry, inputs.iris
+    links = inputs.mappings.registry_links()
     graph = iri(iris.registry_graph)
     quads: list[ox.Quad] = []
     for entry in registry.entries:
@@ -56,8 +60,9 @@ def registry_quads(inputs: Inputs) -> list[ox.Quad]:
             add(SKOS.altLabel, text(alt))
         for romanised in entry.romanised:
             add(SKOS.altLabel, text(romanised, "ko-Latn"))
-        if entry.wikidata:
-            add(SKOS.exactMatch, WD[entry.wikidata])
+        if entry.id in links:
+            add(SKOS.exactMatch, WD[links[entry.id].wikidata_id])
+            add(DKG.checkedAgainst, text(f"{CHECK_NAMES['wikidata']}: {links[entry.id].evidence}", None))
         if entry.located_in:
             add(DKG.locatedIn, iri(iris.entity(entry.located_in)))
         if entry.sub_organization_of:
@@ -100,7 +105,7 @@ def build_graph_quads(
     inputs: Inputs, started: str, ended: str, documents: int, reasoner: Reasoner
 ) -> Iterator[ox.Quad]:
     """The build graph: the software agent, the build and reasoning activities, and the provenance of
-    the graphs no document owns (ontology, shapes, registry, inferred)."""
+    the graphs no document owns (ontology, shapes, registry, inferred, dataset description)."""
     iris = inputs.iris
     g = iri(iris.build_graph)
     digest = inputs.digest[:12]
@@ -120,7 +125,7 @@ def build_graph_quads(
     for name, source_paths in [
         (iris.ontology_graph, inputs.ontology.files),
         (iris.graph("shapes"), ()),
-        (iris.registry_graph, (inputs.registry.path,)),
+        (iris.registry_graph, (inputs.registry.path, inputs.mappings.path)),
     ]:
         graph = iri(name)
         yield ox.Quad(graph, PROV.wasGeneratedBy, build_activity, g)
@@ -129,6 +134,11 @@ def build_graph_quads(
             yield ox.Quad(graph, PROV.wasDerivedFrom, iri(source), g)
             yield from source_file_quads(source, source_path.name, sha256_of(source_path), iris.build_graph)
     yield ox.Quad(iri(iris.inferred_graph), PROV.wasGeneratedBy, reasoning, g)
+    for name in (STATEMENTS_GRAPH, NON_FACTUAL_STATEMENTS_GRAPH):  # the claims as Wikibase statements
+        yield ox.Quad(iri(iris.graph(name)), PROV.wasGeneratedBy, build_activity, g)
+        yield ox.Quad(iri(iris.graph(name)), PROV.wasDerivedFrom, iri(iris.source_file(inputs.mappings.path.name)), g)
+    # the dataset's description, which the build computes last, on the finished store
+    yield ox.Quad(iri(iris.dataset_graph), PROV.wasGeneratedBy, build_activity, g)
     non_factual = iri(iris.non_factual_inferred_graph)
     yield ox.Quad(non_factual, PROV.wasGeneratedBy, reasoning, g)
     yield ox.Quad(non_factual, RDF.type, DKG.NonFactual, g)

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from dprk_kg.errors import InputError
 from dprk_kg.iris import is_slug
 from dprk_kg.loaders.sources.documents import Document
-from dprk_kg.loaders.sources.literals import PARTIAL_DATE_TYPES, is_valid
+from dprk_kg.loaders.sources.literals import PARTIAL_DATE_TYPES, date_form, is_valid
 from dprk_kg.loaders.sources.quotes import Evidence, QuoteError, locate
 from dprk_kg.loaders.sources.yaml_source import Located, check_keys, read_yaml, require_mapping
 from dprk_kg.vocabulary import DKG, turtle_prefix_line
@@ -30,7 +30,7 @@ MODALITIES = {
     "instructed": DKG.Instructed,
     "possible": DKG.Possible,
 }
-FILE_FIELDS = {"document", "defaults", "claims"}
+FILE_FIELDS = {"document", "defaults", "claims", "distinct_from"}
 DEFAULT_FIELDS = {"attributed_to", "status", "curator"}
 CLAIM_FIELDS = {"id", "quote", "occurrence", "status", "attributed_to", "modality", "hedge", "basis", "note", "assert"}
 DATE_PROPERTIES = frozenset({DKG.uri("date"), DKG.uri("expectedEnd")})
@@ -73,6 +73,13 @@ class Claim:
 class ClaimsFile:
     path: Path
     claims: tuple[Claim, ...]
+    # entity this document introduces → the entities (ids) its curator says it is not, despite a name
+    # the normaliser finds the same (``distinct_from:``), and the file line that says so
+    distinct_from: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+
+    def distinct(self, slug: str) -> frozenset[str]:
+        """The entities the file says ``slug`` is not."""
+        return frozenset(other for entity, others, _ in self.distinct_from if entity == slug for other in others)
 
 
 def read_claims(path: Path, document: Document, prefixes: dict[str, str]) -> ClaimsFile:
@@ -97,7 +104,27 @@ def read_claims(path: Path, document: Document, prefixes: dict[str, str]) -> Cla
             raise InputError(path, raw.line, f"duplicate claim id {claim.id!r} (first on line {seen[claim.id]})")
         seen[claim.id] = raw.line
         claims.append(claim)
-    return ClaimsFile(path, tuple(claims))
+    return ClaimsFile(path, tuple(claims), _distinct_from(root, path))
+
+
+def _distinct_from(root: Located, path: Path) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+    """``distinct_from: {new-entity: [other-id, …]}``: entities named alike that are not the same."""
+    if "distinct_from" not in root:
+        return ()
+    line = root.line_of("distinct_from")
+    section = require_mapping(root["distinct_from"], path, line, "distinct_from")
+    found = []
+    for slug, others in section.items():
+        where = section.line_of(slug)
+        others = [others] if isinstance(others, str) else others
+        if not (isinstance(slug, str) and is_slug(slug)) or not (
+            isinstance(others, list) and others and all(isinstance(o, str) and is_slug(o) for o in others)
+        ):
+            raise InputError(
+                path, where, f"distinct_from: {slug!r} must map an entity id to a list of entity ids it is not"
+            )
+        found.append((slug, tuple(others), where))
+    return tuple(found)
 
 
 def _read_claim(raw: Located, defaults: Located, document: Document, path: Path, prefix_line: str) -> Claim:
@@ -208,12 +235,26 @@ def _check_literal(
     datatype = literal.datatype.value
     line = first_line + _line_index(turtle, literal.value)
     if not is_valid(literal.value, datatype):
-        raise InputError(path, line, f"{where}: {literal.value!r} is not a valid {local_name(datatype)}")
+        hint = _date_hint(literal.value) if datatype in PARTIAL_DATE_TYPES else ""
+        raise InputError(path, line, f"{where}: {literal.value!r} is not a valid {local_name(datatype)}{hint}")
     if predicate.value in DATE_PROPERTIES and datatype not in PARTIAL_DATE_TYPES:
         allowed = ", ".join(sorted(local_name(t) for t in PARTIAL_DATE_TYPES))
         raise InputError(
-            path, line, f"{where}: a date must be typed as one of xsd:{{{allowed}}}, not {local_name(datatype)}"
+            path,
+            line,
+            f"{where}: a date must be typed as one of xsd:{{{allowed}}}, not {local_name(datatype)}"
+            + _date_hint(literal.value),
         )
+
+
+def _date_hint(value: str) -> str:
+    """How to write a date whose lexical form belongs to another partial-date type ('2024-09' is an
+    xsd:gYearMonth), or nothing when it is no date at all."""
+    form = date_form(value)
+    if form is None:
+        return ""
+    name = local_name(form)
+    return f'; it is an xsd:{name}: write "{value}"^^xsd:{name}'
 
 
 def local_name(iri: str) -> str:

@@ -16,6 +16,8 @@ from dprk_kg.iris import Iris
 from dprk_kg.loaders.rdflib_bridge import to_rdflib
 from dprk_kg.loaders.sources.ontology import Ontology, load_ontology
 from dprk_kg.loaders.sources.registry import Registry, read_registry
+from dprk_kg.loaders.sources.sssom import FILE_NAME as MAPPINGS_FILE
+from dprk_kg.loaders.sources.sssom import MappingSet, read_mappings
 from dprk_kg.paths import ontology_dir, shapes_dir
 from dprk_kg.vocabulary import RDF, SH, base_prefixes
 
@@ -32,6 +34,7 @@ class Inputs:
     ontology_graph: rdflib.Graph  # the same triples for pyshacl and owlrl
     shapes: rdflib.Graph
     registry: Registry
+    mappings: MappingSet  # every link to Wikidata (ontology/mappings.sssom.tsv)
     agent: str  # IRI of the software agent that runs the loads
     digest: str  # of the loader version, ontology and registry: part of each activity's id
 
@@ -40,8 +43,11 @@ def read_inputs(seeds: Path, iris: Iris) -> Inputs:
     ontology = load_ontology(ontology_dir())
     shapes = load_shapes(shapes_dir())
     registry = read_registry(seeds / REGISTRY_FILE)
+    # not checked against this registry: the mapping set is the project's, a seeds folder may hold
+    # another registry, whose entities the mapping set links where it names them
+    mappings = read_mappings(ontology_dir() / MAPPINGS_FILE)
     digest = hashlib.sha256(dprk_kg.__version__.encode())
-    for path in (*ontology.files, registry.path):
+    for path in (*ontology.files, registry.path, mappings.path):
         digest.update(sha256_of(path).encode())
     return Inputs(
         iris=iris,
@@ -50,6 +56,7 @@ def read_inputs(seeds: Path, iris: Iris) -> Inputs:
         ontology_graph=to_rdflib(ontology.triples),
         shapes=shapes,
         registry=registry,
+        mappings=mappings,
         agent=iris.entity(f"dprk-kg-{dprk_kg.__version__}"),
         digest=digest.hexdigest(),
     )

@@ -75,6 +75,15 @@ CHECKS: dict[str, Callable[[str], bool]] = {
 }
 
 
+def date_form(value: str) -> str | None:
+    """The partial-date datatype (IRI) whose lexical form ``value`` is, if any: ``2024-09`` is an
+    xsd:gYearMonth, ``--09-14`` an xsd:gMonthDay; so a mistyped date can be told how to write it."""
+    for datatype in ("date", "gYearMonth", "gYear", "gMonthDay", "gMonth"):
+        if CHECKS[XSD.uri(datatype)](value):
+            return XSD.uri(datatype)
+    return None
+
+
 def is_valid(value: str, datatype: str) -> bool:
     """True when ``value`` is a valid lexical form of ``datatype`` (unchecked datatypes pass)."""
     check = CHECKS.get(datatype)

@@ -1,8 +1,8 @@
 """The entity registry (``seeds/entities.yaml``): reference data that comes from no single document.
 
 Each entry becomes triples in the registry graph: types, labels (English, Hangul, romanisations),
-place and organisation hierarchy, Wikidata link, and for every Hangul label or Wikidata link the
-public source it was checked against.
+place and organisation hierarchy, and for every Hangul label the public source it was checked against.
+Its Wikidata links are not here but in the mapping set (``ontology/mappings.sssom.tsv``, sssom.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ ENTRY_FIELDS = {
     "ko",
     "alt",
     "romanised",
-    "wikidata",
     "located_in",
     "sub_organization_of",
     "based_in",
@@ -32,7 +31,6 @@ ENTRY_FIELDS = {
     "checked",
 }
 REFERENCE_FIELDS = ("located_in", "sub_organization_of", "based_in")
-QID = re.compile(r"^Q[1-9]\d*$")
 HANGUL = re.compile(r"^[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f0-9 ]+$")
 CURIE = re.compile(r"^[a-z]+:[A-Za-z][A-Za-z0-9]*$")
 
@@ -48,7 +46,6 @@ class Entry:
     ko: str | None
     alt: tuple[str, ...]
     romanised: tuple[str, ...]
-    wikidata: str | None
     located_in: str | None
     sub_organization_of: str | None
     based_in: str | None
@@ -98,6 +95,10 @@ def read_registry(path: Path) -> Registry:
 
 
 def _entry(raw: Located, path: Path) -> Entry:
+    if "wikidata" in raw:
+        raise InputError(
+            path, raw.line_of("wikidata"), "a Wikidata link belongs in ontology/mappings.sssom.tsv, with its evidence"
+        )
     check_keys(raw, path, ENTRY_FIELDS, {"id", "type", "label"}, "entity")
     slug = raw["id"]
     if not isinstance(slug, str) or not is_slug(slug):
@@ -114,12 +115,6 @@ def _entry(raw: Located, path: Path) -> Entry:
         if not HANGUL.match(str(raw["ko"])):
             raise InputError(path, raw.line_of("ko"), f"{where}: ko {raw['ko']!r} is not Hangul")
         _require_check(checked, "ko", raw, path, where)
-    if raw.get("wikidata") is not None:
-        if not QID.match(str(raw["wikidata"])):
-            raise InputError(
-                path, raw.line_of("wikidata"), f"{where}: wikidata {raw['wikidata']} is not a QID like Q423"
-            )
-        _require_check(checked, "wikidata", raw, path, where)
     for key, source in checked.items():
         if not isinstance(source, str) or not source.strip():
             raise InputError(path, checked.line_of(key), f"{where}: checked.{key} must name a source")
@@ -136,7 +131,6 @@ def _entry(raw: Located, path: Path) -> Entry:
         ko=raw.get("ko"),
         alt=_strings(raw, "alt", path, where),
         romanised=_strings(raw, "romanised", path, where),
-        wikidata=raw.get("wikidata"),
         located_in=raw.get("located_in"),
         sub_organization_of=raw.get("sub_organization_of"),
         based_in=raw.get("based_in"),

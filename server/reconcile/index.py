@@ -228,6 +228,11 @@ class Index:
         check = all if every else any
         return check(t in entity.types or any(t in self._superclasses.get(o, ()) for o in entity.types) for t in wanted)
 
+    def known_label(self, iri: str) -> str | None:
+        """The label the default graph gives an IRI (an entity's name), or None where it gives none."""
+        entity = self.entities.get(iri)
+        return entity.name if entity is not None else self._labels.get(iri)
+
     def label_of(self, iri: str) -> str:
         entity = self.entities.get(iri)
         if entity is not None:

@@ -8,8 +8,28 @@
     return;
   }
   var endpoint = window.location.origin + "/sparql";
-  var base = "https://w3id.org/dprk-kg/";
-  var ontology = base + "ontology";
+  var base = JSON.parse(document.getElementById("data-base").textContent);
+  var ontology = "https://w3id.org/dprk-kg/ontology"; // the ontology's IRIs do not follow the data's base
+  // The prefixes the endpoint knows without a declaration (the server's own list, dprk_kg/vocabulary.py),
+  // longest namespace first: YASR shortens an IRI with the first namespace it starts with.
+  var known = JSON.parse(document.getElementById("known-prefixes").textContent);
+  var prefixes = {};
+  Object.keys(known).sort(function (a, b) { return known[b].length - known[a].length; })
+    .forEach(function (name) { prefixes[name] = known[name]; });
+
+  // The editor's tokenizer marks a prefix no PREFIX line declares as an error: start every query's
+  // state with the endpoint's prefixes declared, as the endpoint reads it.
+  var sparqlMode = Yasgui.Yasqe.modes.sparql11;
+  Yasgui.Yasqe.defineMode("sparql11", function (config, parserConfig) {
+    var mode = sparqlMode(config, parserConfig);
+    var startState = mode.startState;
+    mode.startState = function () {
+      var state = startState.apply(this, arguments);
+      Object.keys(prefixes).forEach(function (name) { state.prefixes[name] = prefixes[name]; });
+      return state;
+    };
+    return mode;
+  });
 
   // Only completions computed in the page: YASQE's class and property completers would send what
   // the user types to a third-party service (LOV), which a page that must work offline cannot do.
@@ -21,6 +41,7 @@
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     persistenceId: "dprk-kg",
+    yasr: { prefixes: prefixes },
     yasqe: { value: examples.length ? examples[0].sparql : "SELECT * WHERE { ?s ?p ?o } LIMIT 10" },
   });
 
@@ -35,10 +56,34 @@
     if (path.indexOf(ontology) === 0) { return "/ontology.html" + fragment; }
     return "/" + path.slice(base.length) + ".html" + fragment;
   }
+  // Each IRI of a result table: its link opens this server's page for a dataset IRI, and shows the
+  // label the default graph gives it (asked of /labels, once per IRI), its prefixed name on hover.
+  var labels = {};
   function localise(root) {
-    root.querySelectorAll("a[href^='" + base + "']").forEach(function (link) {
-      link.href = localHref(link.getAttribute("href"));
-      link.removeAttribute("target");
+    var fresh = [];
+    root.querySelectorAll(".yasr a.iri:not([data-iri])").forEach(function (link) {
+      var iri = link.getAttribute("href");
+      link.dataset.iri = iri;
+      link.title = link.textContent === iri ? iri : link.textContent + "\n" + iri;
+      if (iri.indexOf(base) === 0 || iri.indexOf(ontology) === 0) {
+        link.href = localHref(iri);
+        link.removeAttribute("target");
+      }
+      fresh.push(link);
+    });
+    if (!fresh.length) { return; }
+    var missing = fresh.map(function (link) { return link.dataset.iri; })
+      .filter(function (iri, i, all) { return !(iri in labels) && all.indexOf(iri) === i; });
+    var named = missing.length ? fetch("/labels", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(missing),
+    }).then(function (response) { return response.ok ? response.json() : {}; }).then(function (found) {
+      missing.forEach(function (iri) { labels[iri] = found[iri] || null; });
+    }) : Promise.resolve();
+    named.then(function () {
+      fresh.forEach(function (link) {
+        var label = labels[link.dataset.iri];
+        if (label) { link.textContent = label; link.classList.add("labelled"); }
+      });
     });
   }
   // Results are drawn lazily (later table pages, re-sorts), so rewrite on every change.

@@ -17,7 +17,15 @@ VANN = rdflib.Namespace("http://purl.org/vocab/vann/")
 ONT = rdflib.URIRef(ONTOLOGY_IRI)
 DECLARATIONS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 STRUCTURAL = (str(RDF), str(RDFS), str(OWL))  # the languages' own terms, which need no declaration
-DATA_GRAPHS = ("claim/", "graph/provenance/", "graph/registry", "graph/build", "graph/inferred")
+DATA_GRAPHS = (
+    "claim/",
+    "graph/provenance/",
+    "graph/registry",
+    "graph/build",
+    "graph/inferred",
+    "graph/dataset",
+    "graph/mentions/",  # the mention linker's Web Annotations (issue 13)
+)
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ of 127.0.0.1, waited for on /healthz, and stopped at the end."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -12,7 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
@@ -42,6 +43,16 @@ class Server:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
+    def log_record(self, agent: str) -> dict[str, Any]:
+        """The access log line of the request sent with ``User-Agent: agent``."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            for line in self.log.read_text().splitlines():
+                if line.startswith("{") and (record := json.loads(line)).get("agent") == agent:
+                    return dict(record)
+            time.sleep(0.05)
+        raise AssertionError(f"no access log line for {agent}")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -65,10 +76,12 @@ def start_server(
     timeout: float | None = None,
     store_location: str | None = None,
     healthz: int = 200,
+    port: int | None = None,
 ) -> Server:
     """``store_location`` serves a remote store (``oxigraph+http://…``) instead of the path ``store``;
-    ``healthz`` is the status that says the server is up (503 for one in front of an incomplete store)."""
-    port = free_port()
+    ``healthz`` is the status that says the server is up (503 for one in front of an incomplete store);
+    ``port``, one chosen beforehand (for a store built with the server's own address as its base)."""
+    port = port or free_port()
     command = [
         sys.executable,
         "-m",
@@ -85,7 +98,8 @@ def start_server(
         command.append("--empty")
     if timeout is not None:
         command += ["--timeout", str(timeout)]
-    environment = {**os.environ, **(env or {})}
+    # each server its own cache of answers, in its test's folder (not /dev/shm, which outlives the tests)
+    environment = {**os.environ, "DPRK_KG_RESULT_CACHE_DIR": str(log.parent / f"results-{port}"), **(env or {})}
     environment.pop("DPRK_KG_WRITE_TOKEN", None)
     if token:
         environment["DPRK_KG_WRITE_TOKEN"] = token

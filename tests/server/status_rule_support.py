@@ -261,6 +261,27 @@ class Expectations:
         of the facts and non-facts together that the facts alone do not give."""
         return self.closure_all - self.closure_facts
 
+    def wikibase_statements(self, triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+        """Those of the triples that re-state a non-factual claim in the Wikibase model: about its
+        deprecated statements (``<claim>#statement-N``) or their reference (``<claim>#reference``), or
+        linking a subject to one of them (loaders/rdf/wikibase_statements.py)."""
+        nodes = tuple(f"{c.iri.value}#" for c in self.claims if not c.factual)
+        return {
+            t
+            for t in triples
+            if any(isinstance(term, ox.NamedNode) and term.value.startswith(nodes) for term in (t.subject, t.object))
+        }
+
+    def mentions(self, triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+        """Those of the triples that annotate a document with the entities its text names (about
+        ``doc:…#mention-N`` nodes, in the mentions graphs, loaders/rdf/annotations.py): not claims of fact,
+        so the default graph leaves them out as it leaves out the non-factual claims."""
+        return {
+            t
+            for t in triples
+            if isinstance(t.subject, ox.NamedNode) and "#mention-" in t.subject.value.partition("/doc/")[2]
+        }
+
     def by_status(self, status: str) -> set[ox.Triple]:
         return {t for c in self.claims if c.status == status for t in c.triples}
 

@@ -30,6 +30,7 @@ from dprk_kg.config import Config
 from dprk_kg.server import linked_data, runtime, views
 from dprk_kg.server.app import create_app
 from dprk_kg.server.executor import Answer, QueryJob
+from dprk_kg.server.pictures import routes as pictures
 from dprk_kg.vocabulary import DEFAULT_BASE
 from tests.server.conftest import Server
 from tests.server.test_query_page import CHROMEDRIVER, CHROMIUM, CHROMIUM_ARGS
@@ -319,8 +320,11 @@ def test_the_view_never_reaches_a_query(client: FlaskClient, monkeypatch: pytest
         return run(job)
 
     monkeypatch.setattr(linked_data, "execute", recording)
-    allowed = set(linked_data.QUERIES) | {view.graphs for view in views.VIEWS if view.graphs}
+    allowed = set(linked_data.QUERIES) | set(pictures.QUERIES) | {view.graphs for view in views.VIEWS if view.graphs}
     for value in [*VIEW_NAMES, *HOSTILE_VIEWS]:
+        for picture in ("/id/orang-county/neighbourhood.svg", "/timeline"):  # the pictures (server/pictures/)
+            status = client.get(picture, query_string={"view": value}).status_code
+            assert status == (200 if value in VIEW_NAMES else 400)
         for suffix in (".html", ".ttl", ".trig"):
             response = client.get(f"/id/orang-county{suffix}", query_string={"view": value})
             assert response.status_code == (200 if value in VIEW_NAMES else 400)

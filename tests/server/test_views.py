@@ -99,3 +99,24 @@ def test_the_service_description_names_the_views(server: Server) -> None:
     assert views == {rdflib.URIRef(f"{DEFAULT_BASE}view/{name}") for name in names}
     for view in views:
         assert graph.value(view, rdflib.DCTERMS.description)
+
+
+# --- the mention linker's annotations (issue 13): not facts, so outside the default graph -----------
+
+MENTIONED = (
+    "ASK { ?a a <http://www.w3.org/ns/oa#Annotation> ; "
+    "<http://www.w3.org/ns/oa#hasBody> <https://w3id.org/dprk-kg/id/kim-jong-un> }"
+)
+IN_A_GRAPH = f"ASK {{ GRAPH <{DEFAULT_BASE}graph/mentions/004_5b61ddd10aea0cba> {{ {MENTIONED[6:-2]} }} }}"
+
+
+@pytest.mark.parametrize(
+    ("views", "expected"),
+    [((), False), ((FACTS,), False), ((COMPLETE,), True), ((f"{DEFAULT_BASE}view/non-factual",), True)],
+)
+def test_annotations_are_outside_the_facts(server: Server, views: tuple[str, ...], expected: bool) -> None:
+    assert _ask(server, MENTIONED, *views) is expected
+
+
+def test_annotations_are_reached_through_their_graph(server: Server) -> None:
+    assert _ask(server, IN_A_GRAPH) is True

@@ -11,7 +11,7 @@ from tests.conftest import ROOT, SEEDS
 @pytest.mark.parametrize("field", ["ko"])
 def test_registry_identifiers_come_from_the_verification_record(field: str) -> None:
     """Every Hangul label in the registry appears in a verification record kept in docs/ (QIDs are
-    compared exactly with ontology/wikidata-verified.yaml, in tests/test_wikidata_identifiers.py)."""
+    compared exactly with ontology/mappings.sssom.tsv, in tests/test_wikidata_identifiers.py)."""
     record = (ROOT / "docs" / "verification-2026-11.md").read_text() + (
         ROOT / "docs" / "wikidata-verified.md"
     ).read_text()
