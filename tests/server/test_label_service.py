@@ -3,6 +3,7 @@ SPARQLWrapper and plain HTTP: filled by a rewrite on this server, never an outbo
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -10,6 +11,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from tests.server.conftest import Server
 
+ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/dprk-kg/"
 # A WDQS query as its users write it: no prefixes declared, the service last, [AUTO_LANGUAGE] first.
 WDQS_STYLE = """SELECT ?item ?itemLabel ?itemAltLabel WHERE {
@@ -134,3 +136,27 @@ def test_an_update_with_the_label_service_is_400(writable_server: Server) -> Non
         timeout=30,
     )
     assert answer.status_code == 400 and "label service" in answer.text
+
+
+def test_the_wdqs_quote_query_runs_unchanged(server: Server) -> None:
+    """Issue 12's test of done: a query as a WDQS user writes it — no prefixes, the statement pattern
+    p:/ps:/prov:wasDerivedFrom/pr:, the label service — answers the competency question 22 gives."""
+    query = """SELECT ?itemLabel ?quote ?document WHERE {
+  ?item p:P131 ?statement .
+  ?statement ps:P131 id:north-hamgyong-province ;
+             wikibase:rank wikibase:NormalRank ;
+             prov:wasDerivedFrom ?reference .
+  ?reference pr:P1683 ?quote ; pr:P248 ?document .
+  SERVICE wikibase:label { bd:serviceParam wikibase:language "[AUTO_LANGUAGE],en". }
+}
+ORDER BY ?itemLabel ?quote"""
+    answered = [
+        (row["itemLabel"]["value"], row["quote"]["value"], row["document"]["value"])
+        for row in ask(server, query, headers={"Accept-Language": "en"})
+    ]
+    expected = [
+        tuple(line.removeprefix("# expect: ").split(" | "))
+        for line in (ROOT / "queries" / "22-quote-behind-a-statement.rq").read_text().splitlines()
+        if line.startswith("# expect: ")
+    ]
+    assert answered == expected
