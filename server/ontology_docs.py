@@ -246,6 +246,16 @@ class Term:
     more_uses: bool = False
 
 
+# What a term lists of others (forward), and what each of those lists of it in return (backward).
+BACKLINKS = (
+    ("supers", "subs"),
+    ("domains", "domain_of"),
+    ("ranges", "range_of"),
+    ("types", "members"),
+    ("schemes", "members"),
+)
+
+
 @dataclass
 class Node:
     """A term in a hierarchy, with the terms under it."""
@@ -326,21 +336,10 @@ def ontology_page(document: Document, *, with_uses: bool = True) -> OntologyPage
         if iri.startswith(DKG_NS) and any(t.predicate == RDF.type for t in about):
             terms[iri] = _term(iri, about)
     for term in terms.values():  # the inverse links
-        for parent in term.supers:
-            if parent in terms:
-                terms[parent].subs.append(term.iri)
-        for cls in term.domains:
-            if cls in terms:
-                terms[cls].domain_of.append(term.iri)
-        for cls in term.ranges:
-            if cls in terms:
-                terms[cls].range_of.append(term.iri)
-        for cls in term.types:
-            if cls in terms:
-                terms[cls].members.append(term.iri)
-        for scheme in term.schemes:
-            if scheme in terms:
-                terms[scheme].members.append(term.iri)
+        for forward, backward in BACKLINKS:
+            for target in getattr(term, forward):
+                if target in terms:
+                    getattr(terms[target], backward).append(term.iri)
         for inverse in term.inverses:
             if inverse in terms and term.iri not in terms[inverse].inverses:
                 terms[inverse].inverses.append(term.iri)

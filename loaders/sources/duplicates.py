@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from dprk_kg.errors import InputError
 from dprk_kg.matching import CLASS_ON_ONE_SIDE, SAME_WORDS_REORDERED, Name, analyse, similarity
+from dprk_kg.memo import for_the_last
 
 if TYPE_CHECKING:
     from dprk_kg.loaders.sources.registry import Registry
@@ -75,20 +76,21 @@ def _keys(name: Name) -> set[str]:
     return keys
 
 
-_registry_keys: tuple[Registry, NameKeys] | None = None
-
-
 def registry_names(registry: Registry) -> NameKeys:
     """Every name of every registry entry (label, alternative labels, romanisations, Hangul), indexed
     once per registry read: workers check many documents against the same one."""
-    global _registry_keys
-    if _registry_keys is None or _registry_keys[0] is not registry:
-        keys = NameKeys()
-        for entry in registry.entries:
-            for text in (entry.label, *entry.alt, *entry.romanised, *([entry.ko] if entry.ko else [])):
-                keys.add(Named(entry.id, text, registry.path, entry.line))
-        _registry_keys = (registry, keys)
-    return _registry_keys[1]
+    return _registry_names(registry)
+
+
+def _index(registry: Registry) -> NameKeys:
+    keys = NameKeys()
+    for entry in registry.entries:
+        for text in (entry.label, *entry.alt, *entry.romanised, *([entry.ko] if entry.ko else [])):
+            keys.add(Named(entry.id, text, registry.path, entry.line))
+    return keys
+
+
+_registry_names = for_the_last(_index)
 
 
 def check_registry_twins(names: Iterable[Named], registry: Registry, distinct: dict[str, frozenset[str]]) -> None:

@@ -17,6 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
+from flask.testing import FlaskClient
+
+from dprk_kg.config import Config
+from dprk_kg.server import runtime
+from dprk_kg.server.app import create_app
 
 if TYPE_CHECKING:
     from tests.server.listener import Listener
@@ -145,3 +150,14 @@ def listener() -> Iterator[Listener]:
     running = Listener()
     yield running
     running.close()
+
+
+@pytest.fixture(scope="module")
+def client(built_store: Path) -> Iterator[FlaskClient]:
+    """The app in this process, on the seeds' store, to see the queries a page runs."""
+    app = create_app(Config.load({"store": str(built_store)}, environ={}))
+    try:
+        yield app.test_client()
+    finally:
+        with app.app_context():
+            runtime.close_all()

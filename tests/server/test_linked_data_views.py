@@ -13,7 +13,6 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -26,9 +25,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dprk_kg.config import Config
-from dprk_kg.server import linked_data, runtime, views
-from dprk_kg.server.app import create_app
+from dprk_kg.server import linked_data, views
 from dprk_kg.server.executor import Answer, QueryJob
 from dprk_kg.server.pictures import routes as pictures
 from dprk_kg.vocabulary import DEFAULT_BASE
@@ -297,17 +294,6 @@ def test_two_views_are_a_400(server: Server) -> None:
 
 
 # --- the view never reaches a query -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def client(built_store: Path) -> Iterator[FlaskClient]:
-    """The app in this process, on the seeds' store, to see the queries a page runs."""
-    app = create_app(Config.load({"store": str(built_store)}, environ={}))
-    try:
-        yield app.test_client()
-    finally:
-        with app.app_context():
-            runtime.close_all()
 
 
 def test_the_view_never_reaches_a_query(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:

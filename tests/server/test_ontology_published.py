@@ -29,9 +29,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dprk_kg.config import Config
-from dprk_kg.server import linked_data, ontology_docs, runtime
-from dprk_kg.server.app import create_app
+from dprk_kg.server import linked_data, ontology_docs
 from dprk_kg.server.executor import Answer, QueryJob
 from dprk_kg.vocabulary import DEFAULT_BASE, DKG_NS, ONTOLOGY_IRI
 from tests.conftest import ROOT
@@ -263,16 +261,6 @@ def test_the_mapping_set_and_shapes_pages(server: Server) -> None:
 
 
 # --- the queries are constants -------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def client(built_store: Path) -> Iterator[FlaskClient]:
-    app = create_app(Config.load({"store": str(built_store)}, environ={}))
-    try:
-        yield app.test_client()
-    finally:
-        with app.app_context():
-            runtime.close_all()
 
 
 def test_the_page_runs_only_constant_queries(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
