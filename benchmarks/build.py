@@ -25,7 +25,8 @@ from common import BIN, corpus, machine
 
 SUMMARY = re.compile(
     r"built .*?: (?P<documents>\d+) documents, (?P<claims>\d+) claims, .*?(?P<inferred>\d+) inferred triples "
-    r"\((?P<reasoner>\w+)\); (?P<quads>\d+) quads in \d+ graphs; .*?; [\d.]+ s \((?P<steps>.*)\)"
+    r"\((?P<reasoner>\w+)[;)].*?; (?P<quads>\d+) quads in \d+ graphs; .*?; (?P<loaded>\d+) documents loaded, .*?; "
+    r"[\d.]+ s \((?P<steps>.*)\)"
 )
 
 
@@ -38,9 +39,11 @@ def memory(process: psutil.Process) -> tuple[int, int]:
     return sum(sizes), max(sizes, default=0)
 
 
-def build(seeds: Path, store: Path, options: list[str]) -> dict[str, object]:
-    """Run one build from scratch; wall time, the build's own summary, and peak memory."""
-    shutil.rmtree(store.parent, ignore_errors=True)
+def build(seeds: Path, store: Path, options: list[str], *, from_scratch: bool = True) -> dict[str, object]:
+    """Run one build (from scratch, unless told to build on the store and batch cache already there);
+    wall time, the build's own summary, and peak memory."""
+    if from_scratch:
+        shutil.rmtree(store.parent, ignore_errors=True)
     command = [str(BIN / "dprk-kg"), "build", "--seeds", str(seeds), "--store", str(store), "--quiet", *options]
     print("$", " ".join(command), flush=True)
     started = time.perf_counter()
@@ -65,6 +68,7 @@ def build(seeds: Path, store: Path, options: list[str]) -> dict[str, object]:
     quads = int(match["quads"])
     return {
         "documents": int(match["documents"]),
+        "loaded": int(match["loaded"]),
         "claims": int(match["claims"]),
         "quads": quads,
         "inferred": int(match["inferred"]),

@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from dprk_kg import __version__
 from dprk_kg.config import Config
@@ -93,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _shacl_option(build)
     build.add_argument("--workers", type=int, help="processes loading and validating documents (default: cores)")
+    build.add_argument(
+        "--full", action="store_true", help="load every document again, not only those whose files changed"
+    )
     build.set_defaults(run=_build)
 
     validate = commands.add_parser("validate", parents=[common], help="SHACL-validate the store or RDF files")
@@ -140,6 +146,27 @@ def _parser() -> argparse.ArgumentParser:
     _shacl_option(check)
     check.set_defaults(run=_check)
 
+    add = commands.add_parser(
+        "add", parents=[common], help="add reports (text, Markdown, HTML) to seeds/ and load them into the store"
+    )
+    add.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .txt, .md or .html report")
+    add.add_argument("--title")
+    add.add_argument("--publisher", help="the publisher's entity id or name")
+    add.add_argument("--issued", "--date", dest="issued", help="the publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+    add.add_argument("--language", help="a BCP 47 tag (en, ko …)")
+    add.add_argument("--url", help="where the report was published (needs --url-checked)")
+    add.add_argument("--url-checked", help="where that address was verified to carry this text")
+    add.add_argument("--author", action="append", dest="authors", help="an author's entity id or name (repeatable)")
+    add.add_argument("--id", help="the document id, instead of the documented rule (seeds/README.md)")
+    add.add_argument("--quiet", action="store_true", help="no progress output")
+    add.set_defaults(run=_add)
+
+    remove = commands.add_parser("remove", parents=[common], help="remove a document from seeds/ and the store")
+    remove.add_argument("document", metavar="DOCUMENT-ID")
+    remove.add_argument("--prune", action="store_true", help="also remove registry entries only it used")
+    remove.add_argument("--quiet", action="store_true", help="no progress output")
+    remove.set_defaults(run=_remove)
+
     terms = commands.add_parser("terms", parents=[common], help="list the ontology's classes and properties")
     terms.add_argument("pattern", nargs="?", help="only the terms whose prefixed name or label contains this")
     terms.set_defaults(run=_terms)
@@ -168,6 +195,7 @@ def _build(args: argparse.Namespace, settings: Config) -> int:
         reasoner=args.reasoner,
         shacl=args.shacl,
         workers=getattr(args, "workers", None),
+        full=args.full,
     )
     print(report.summary())
     for line in report.ambiguous_mentions:  # never guessed: a curator decides, or a registry label changes
@@ -305,6 +333,53 @@ def _check(args: argparse.Namespace, settings: Config) -> int:
     from dprk_kg.checking import check_files
 
     print(check_files(args.files, settings.seeds, settings.iris, args.shacl).summary())
+    return 0
+
+
+def _loader(args: argparse.Namespace, settings: Config) -> Callable[[], None]:
+    """The incremental build ``add`` and ``remove`` run once their files are written."""
+    from dprk_kg.loaders.pipeline.build import build
+
+    def load() -> None:
+        store = open_store(settings.store, base=settings.base)
+        report = build(settings.seeds, store, iris=settings.iris, show_progress=not args.quiet)
+        print(report.summary())
+
+    return load
+
+
+def _add(args: argparse.Namespace, settings: Config) -> int:
+    from dprk_kg.adding import add_reports
+
+    def loaded(ids: Sequence[str]) -> bool:
+        store = open_store(settings.store, read_only=True, base=settings.base)
+        if not store.exists():
+            return False
+        query, prefixes = "SELECT ?d WHERE { ?d a dkg:SourceDocument }", base_prefixes(settings.base)
+        return all(
+            store.select(query, prefixes=prefixes, bindings={"d": ox.NamedNode(settings.iris.document(i))}) for i in ids
+        )
+
+    options = {key: getattr(args, key) for key in ("title", "publisher", "issued", "language", "url", "authors", "id")}
+    options["url_checked"] = args.url_checked
+    added = add_reports(args.files, settings.seeds, options, _loader(args, settings), loaded)
+    for doc_id in added.written:
+        print(f"added {doc_id}: {settings.seeds / doc_id}.txt, .meta.yaml, .claims.yaml")
+    for doc_id in added.unchanged:
+        print(f"unchanged: {doc_id}")
+    for slug in added.new_entities:
+        print(f"new registry entry: {slug} (in {settings.seeds / 'entities.yaml'})")
+    return 0
+
+
+def _remove(args: argparse.Namespace, settings: Config) -> int:
+    from dprk_kg.removing import remove_document
+
+    removed = remove_document(args.document, settings.seeds, settings.iris, args.prune, _loader(args, settings))
+    print(f"removed {removed.document}")
+    if removed.unused:
+        verb = "removed from the registry" if removed.pruned else "no remaining document uses (--prune removes them)"
+        print(f"registry entries {verb}: {', '.join(removed.unused)}")
     return 0
 
 

@@ -17,6 +17,7 @@ for the summary line under its own name.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import tempfile
@@ -38,6 +39,7 @@ from dprk_kg.iris import Iris
 from dprk_kg.loaders.engines import Reasoner, ShaclEngine
 from dprk_kg.loaders.gate.validation import Gate
 from dprk_kg.loaders.gate.working_store import working_store
+from dprk_kg.loaders.pipeline.batch_cache import BatchCache
 from dprk_kg.loaders.pipeline.batches import (
     BatchResult,
     Worker,
@@ -82,6 +84,7 @@ class BuildReport:
     """What a build wrote, for the summary line and for tests."""
 
     documents: int = 0
+    reloaded: int = 0  # documents loaded afresh; the others' batches came unchanged from the cache
     claims: int = 0
     asserted_triples: int = 0  # triples in claim graphs: the facts the documents state
     registry_triples: int = 0
@@ -115,6 +118,7 @@ class BuildReport:
             f"{self.provenance_triples} provenance triples, {self.inferred_triples} inferred triples "
             f"({self.reasoner}; {self.non_factual_inferred} more resting on non-factual claims); "
             f"{self.quads} quads in {self.graphs} graphs; {self.shapes} shapes checked; "
+            f"{self.reloaded} documents loaded, {self.documents - self.reloaded} unchanged since the last build; "
             f"{self.seconds:.1f} s ({steps})"
         )
 
@@ -128,9 +132,12 @@ def build(
     reasoner: Reasoner | str = Reasoner.AUTO,
     shacl: ShaclEngine | str = ShaclEngine.AUTO,
     workers: int | None = None,
+    full: bool = False,
 ) -> BuildReport:
     """Load, check, validate, reason, write a fresh store version, then swap it in atomically.
 
+    Batches whose documents and inputs are unchanged since the last build come from its cache
+    (``batch_cache``), unless ``full``; the store written is the same either way.
     ``reasoner`` and ``shacl`` are the engine choices or their names (a ``ValueError`` if neither)."""
     clock = time.perf_counter()
     started = now()
@@ -157,7 +164,11 @@ def build(
             with step("load+validate+reason" if reasoning.in_batches else "load+validate"):
                 labels: list[Label] = []
                 statements = StatementSource(inputs.mappings, inputs.iris)  # the claims as Wikibase statements
-                batches = load_batches(plan(files), seeds, inputs, engine, reasoning.in_batches, workers, show_progress)
+                engines = (engine.value, str(reasoning.in_batches))
+                cache = BatchCache(batch_cache_dir(store), inputs, seeds, engines, reuse=not full)
+                batches = load_batches(
+                    plan(files), seeds, inputs, engine, reasoning.in_batches, workers, show_progress, cache
+                )
                 for batch in batches:
                     out.write(batch.nquads)
                     report.add(batch)
@@ -179,6 +190,8 @@ def build(
                 write_store(store, out, finishing(reasoning.preparation(), description), show_progress)
     except OSError as error:  # a full disk, a folder that cannot be written: the store is as it was
         raise StoreError(f"cannot write the build's scratch file in {store.work_dir}: {error}") from error
+    cache.keep_only_used()
+    report.reloaded = cache.loaded_documents
     if isinstance(store, EmbeddedStore):  # after the swap: the dumps of the version now current
         try:
             with step("write dumps"):
@@ -195,6 +208,11 @@ def build(
     report.graphs += reasoning.resting_graphs
     report.seconds = time.perf_counter() - clock
     return report
+
+
+def batch_cache_dir(store: Store) -> Path:
+    """The batch cache of this store, beside it (one per store: a build keeps only its own batches)."""
+    return store.work_dir / f".dprk-kg-batches-{hashlib.sha256(store.location.encode()).hexdigest()[:12]}"
 
 
 SCRATCH_PREFIX = ".build-"  # then the building process's id: a file whose process is gone is abandoned
@@ -247,7 +265,23 @@ def validated_registry(inputs: Inputs, shacl: ShaclEngine) -> list[ox.Quad]:
 
 
 def plan(files: Sequence[DocumentFiles]) -> list[Sequence[DocumentFiles]]:
-    return [files[start : start + BATCH_DOCUMENTS] for start in range(0, len(files), BATCH_DOCUMENTS)]
+    """Batches of about ``BATCH_DOCUMENTS`` documents whose boundaries depend on the documents' ids,
+    not their positions: a batch ends after a document whose id's digest says so (one in
+    ``BATCH_DOCUMENTS``), or at three times the size. Adding or removing a document changes its own
+    batch only, so an incremental build reloads one batch, not every batch after it."""
+    groups: list[Sequence[DocumentFiles]] = []
+    start = 0
+    for index, files_of in enumerate(files):
+        size = index + 1 - start
+        if (
+            size >= 3 * BATCH_DOCUMENTS
+            or int(hashlib.sha256(files_of.id.encode()).hexdigest()[:8], 16) % BATCH_DOCUMENTS == 0
+        ):
+            groups.append(files[start : index + 1])
+            start = index + 1
+    if start < len(files):
+        groups.append(files[start:])
+    return groups
 
 
 def load_batches(
@@ -258,35 +292,56 @@ def load_batches(
     reason: bool,
     workers: int | None,
     show_progress: bool,
+    cache: BatchCache,
 ) -> Iterator[BatchResult]:
-    """Each batch's result in order (so the store is the same whatever the number of workers); one
-    batch, or one worker, runs in this process, on the inputs it has already read."""
+    """Each batch's result in order (so the store is the same whatever the number of workers): from
+    the cache when its documents and inputs are unchanged, else loaded — one batch, or one worker, in
+    this process, on the inputs it has already read — and cached."""
+    keys = [cache.key(group) for group in groups]
+    cached = [cache.get(key) for key in keys]
+    missing = [group for group, hit in zip(groups, cached, strict=True) if hit is None]
     workers = workers or os.cpu_count() or 1
     desc = "load, validate" + (", reason" if reason else "")
-    bar = tqdm(total=sum(len(g) for g in groups), desc=desc, unit="doc", disable=not show_progress)
+    bar = tqdm(total=sum(len(g) for g in missing), desc=desc, unit="doc", disable=not show_progress)
     try:
-        if workers <= 1 or len(groups) <= 1:
-            worker = Worker(inputs, shacl, reason)
-            for group in groups:
-                result = worker.load(group)
+        with _loading(missing, seeds, inputs, shacl, reason, workers) as loaded:
+            for key, hit in zip(keys, cached, strict=True):
+                if hit is not None:
+                    yield hit
+                    continue
+                result = next(loaded)
                 bar.update(result.documents)
+                cache.put(key, result)
                 yield result
-            return
-        context = multiprocessing.get_context("spawn")  # no inherited state: fresh interpreters
-        pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=start_worker,
-            initargs=(str(seeds), inputs.iris.base, shacl.value, reason),
-        )
-        try:
-            for result in pool.map(load_batch, groups):
-                bar.update(result.documents)
-                yield result
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         bar.close()
+
+
+@contextmanager
+def _loading(
+    groups: Sequence[Sequence[DocumentFiles]],
+    seeds: Path,
+    inputs: Inputs,
+    shacl: ShaclEngine,
+    reason: bool,
+    workers: int,
+) -> Iterator[Iterator[BatchResult]]:
+    """The loaded batches, in order, from a pool of fresh interpreters when there are several."""
+    if workers <= 1 or len(groups) <= 1:
+        worker = Worker(inputs, shacl, reason) if groups else None
+        yield (worker.load(group) for group in groups if worker is not None)
+        return
+    context = multiprocessing.get_context("spawn")  # no inherited state: fresh interpreters
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=start_worker,
+        initargs=(str(seeds), inputs.iris.base, shacl.value, reason),
+    )
+    try:
+        yield pool.map(load_batch, groups)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Reasoning(ABC):

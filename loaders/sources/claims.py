@@ -92,8 +92,8 @@ def read_claims(path: Path, document: Document, prefixes: dict[str, str]) -> Cla
         root.get("defaults") or Located.empty(root.line), path, root.line_of("defaults"), "defaults"
     )
     check_keys(defaults, path, DEFAULT_FIELDS, set(), "defaults")
-    if not isinstance(root["claims"], list) or not root["claims"]:
-        raise InputError(path, root.line_of("claims"), "claims must be a non-empty list")
+    if not isinstance(root["claims"], list):  # empty until curated: a document added, not yet read
+        raise InputError(path, root.line_of("claims"), "claims must be a list (`claims: []` until curated)")
     prefix_line = turtle_prefix_line(prefixes)
     claims: list[Claim] = []
     seen: dict[str, int] = {}
