@@ -21,6 +21,7 @@ from dprk_kg.iris import DOCUMENT_ID, Iris
 from dprk_kg.linking import linker_for
 from dprk_kg.loaders.engines import ShaclEngine
 from dprk_kg.loaders.pipeline.batches import Worker
+from dprk_kg.loaders.rdf.introductions import introduced_by, joined
 from dprk_kg.loaders.rdf.references import Label, check_label_twins, check_shared_labels, introduced_labels
 from dprk_kg.loaders.sources.claims import read_claims
 from dprk_kg.loaders.sources.documents import DocumentFiles, discover, read_document
@@ -54,16 +55,16 @@ def check_files(paths: Sequence[Path], seeds: Path, iris: Iris, shacl: ShaclEngi
     folder = folders.pop()
     inputs = read_inputs(folder if (folder / REGISTRY_FILE).is_file() else seeds, iris)
     unique = list(dict.fromkeys(wanted))
-    result = Worker(inputs, shacl).load(unique)
     checked = {files.id for files in unique}
     labels: list[Label] = []
-    for files in discover(folder):  # the other documents' labels first: an error then names the checked file
-        if files.id not in checked:
-            labels.extend(
-                introduced_labels(
-                    read_claims(files.claims, read_document(files), inputs.prefixes), iris, inputs.registry
-                )
-            )
+    introduced = []
+    for files in discover(folder):  # what every document introduces, which the checked ones may name by id
+        document = read_document(files)
+        claims = read_claims(files.claims, document, inputs.prefixes)
+        introduced.append(introduced_by(document, claims, inputs.registry, iris))
+        if files.id not in checked:  # the other documents' labels first: an error then names the checked file
+            labels.extend(introduced_labels(claims, iris, inputs.registry))
+    result = Worker(inputs, shacl, introductions=joined(introduced)).load(unique)
     labels.extend(result.labels)
     check_shared_labels(labels, iris)
     check_label_twins(labels, iris)

@@ -20,13 +20,13 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import dprk_kg
 import dprk_kg.loaders
 from dprk_kg.loaders.pipeline.batches import BatchResult
+from dprk_kg.loaders.rdf.introductions import Introduced, Introduction
 from dprk_kg.loaders.rdf.references import Label
 from dprk_kg.loaders.sources.documents import DocumentFiles
 from dprk_kg.loaders.sources.inputs import Inputs, sha256_of
@@ -63,13 +63,47 @@ class BatchCache:
         self.shared = shared.hexdigest()
         self.used: set[str] = set()
 
-    def key(self, batch: Sequence[DocumentFiles]) -> str:
+    def key(self, batch: Sequence[DocumentFiles], depends: str = "") -> str:
+        """The batch's key: its documents' files, the inputs, and ``depends``, what it reads of the
+        other documents (the entities they introduce that it names by id alone)."""
         digest = hashlib.sha256(self.shared.encode())
         for files in batch:
-            digest.update(files.id.encode() + b"\0")
-            for path in (files.text, files.meta, files.claims):
-                digest.update(sha256_of(path).encode())
+            digest.update(self.document_key(files).encode())
+        digest.update(depends.encode())
         return digest.hexdigest()
+
+    def document_key(self, files: DocumentFiles) -> str:
+        digest = hashlib.sha256(self.shared.encode())
+        digest.update(files.id.encode() + b"\0")
+        for path in (files.text, files.meta, files.claims):
+            digest.update(sha256_of(path).encode())
+        return digest.hexdigest()
+
+    def introduced(self, files: DocumentFiles, read: Callable[[], Introduced]) -> Introduced:
+        """What the document introduces (``introductions``), from the cache while its files are the same."""
+        key = f"introduced-{self.document_key(files)}.json"
+        self.used.add(key)
+        if self.reuse:
+            try:
+                fields = json.loads((self.folder / key).read_text(encoding="utf-8"))
+                return Introduced(
+                    fields["document"],
+                    tuple(
+                        Introduction(e["slug"], frozenset(e["types"]), e["label"], frozenset(e["documents"]))
+                        for e in fields["entities"]
+                    ),
+                    frozenset(fields["external"]),
+                )
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        found = read()
+        entities = [
+            {"slug": e.slug, "types": sorted(e.types), "label": e.label, "documents": sorted(e.documents)}
+            for e in found.entities
+        ]
+        fields = {"document": found.document, "entities": entities, "external": sorted(found.external)}
+        self._write(key, lambda path: path.write_text(json.dumps(fields), encoding="utf-8"))
+        return found
 
     def get(self, key: str) -> BatchResult | None:
         """The batch's result, or None when it was never cached (or its entry is unreadable)."""
@@ -91,8 +125,7 @@ class BatchCache:
         return BatchResult(**fields, labels=labels, ambiguous=ambiguous, nquads=nquads, transitive=transitive)
 
     def put(self, key: str, result: BatchResult) -> None:
-        """Keep the result (written aside, then renamed into place); a cache that cannot be written
-        only costs the next build its time, so a failure here does not fail the build."""
+        """Keep the result."""
         self.used.add(key)
         self.loaded_documents += result.documents
         fields = {
@@ -108,22 +141,39 @@ class BatchCache:
                 for label in result.labels
             ],
         }
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            aside = Path(tempfile.mkdtemp(dir=self.folder, prefix=f".{os.getpid()}-"))
+
+        def write(aside: Path) -> None:
+            aside.mkdir()
             (aside / QUADS).write_bytes(result.nquads)
             (aside / TRANSITIVE).write_bytes(result.transitive)
             (aside / RESULT).write_text(json.dumps(fields), encoding="utf-8")
+
+        self._write(key, write)
+
+    def _write(self, key: str, write: Callable[[Path], object]) -> None:
+        """Write an entry aside, then rename it into place; a cache that cannot be written only costs
+        the next build its time, so a failure here does not fail the build."""
+        aside = self.folder / f".{os.getpid()}-{key}"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write(aside)
             try:
                 aside.rename(self.folder / key)
-            except OSError:  # a build beside this one cached the same batch first
-                shutil.rmtree(aside, ignore_errors=True)
+            except OSError:  # a build beside this one cached the same entry first
+                _remove(aside)
         except OSError:
-            return
+            _remove(aside)
 
     def keep_only_used(self) -> None:
         """Remove the entries this build did not use, and what killed builds left aside."""
         with contextlib.suppress(FileNotFoundError):
             for entry in self.folder.iterdir():
                 if entry.name not in self.used:
-                    shutil.rmtree(entry, ignore_errors=True)
+                    _remove(entry)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

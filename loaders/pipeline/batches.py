@@ -22,6 +22,7 @@ from dprk_kg.iris import Iris
 from dprk_kg.loaders.engines import ShaclEngine
 from dprk_kg.loaders.gate.validation import Gate
 from dprk_kg.loaders.rdf.document_graphs import DocumentGraphs, load_document
+from dprk_kg.loaders.rdf.introductions import Introduction, context_triples
 from dprk_kg.loaders.rdf.provenance import agent_quads
 from dprk_kg.loaders.rdf.references import Label, check_label_twins, check_shared_labels, introduced_labels
 from dprk_kg.loaders.rdf.shared_graphs import reasoning_activity, registry_quads
@@ -53,8 +54,15 @@ class BatchResult:
 class Worker:
     """What a worker process holds for all its batches."""
 
-    def __init__(self, inputs: Inputs, shacl: ShaclEngine | str = ShaclEngine.AUTO, reason: bool = False) -> None:
+    def __init__(
+        self,
+        inputs: Inputs,
+        shacl: ShaclEngine | str = ShaclEngine.AUTO,
+        reason: bool = False,
+        introductions: Mapping[str, Introduction] | None = None,
+    ) -> None:
         self.inputs = inputs
+        self.introductions = introductions or {}  # what every document introduces (``introductions``)
         self.gate = Gate(inputs.shapes, inputs.ontology_graph, shacl)
         self.reasoner = RuleReasoner(inputs.ontology, inputs.iris) if reason else None
         self.registry_by_subject: dict[Term, list[ox.Quad]] = {}
@@ -65,7 +73,7 @@ class Worker:
 
     def load(self, files: Sequence[DocumentFiles]) -> BatchResult:
         iris = self.inputs.iris
-        loaded = [load_document(f, self.inputs) for f in files]
+        loaded = [load_document(f, self.inputs, self.introductions) for f in files]
         labels = tuple(label for d in loaded for label in introduced_labels(d.claims, iris, self.inputs.registry))
         check_shared_labels(labels, iris)  # before SHACL, whose report on two labels would be vaguer
         check_label_twins(labels, iris)
@@ -147,16 +155,29 @@ class Worker:
         for slug in referenced_registry_entities(quads, self.inputs.registry, iris):
             triples.extend(q.triple for q in self.registry_by_subject.get(ox.NamedNode(iris.entity(slug)), []))
         triples.extend(q.triple for q in self.agent)
+        if self.introductions:  # the entities of other documents it names by id alone, as they introduce them
+            prefix = iris.entity("")
+            named = {value_of(t)[len(prefix) :] for q in quads for t in (q.subject, q.object) if _in(t, prefix)}
+            typed = {
+                value_of(q.subject)[len(prefix) :] for q in quads if q.predicate == RDF.type and _in(q.subject, prefix)
+            }
+            triples.extend(context_triples(named - typed, self.introductions, iris))
         return triples
+
+
+def _in(term: object, prefix: str) -> bool:
+    return isinstance(term, ox.NamedNode) and term.value.startswith(prefix)
 
 
 _worker: Worker | None = None
 
 
-def start_worker(seeds: str, base: str, shacl: str, reason: bool) -> None:
+def start_worker(
+    seeds: str, base: str, shacl: str, reason: bool, introductions: Mapping[str, Introduction] | None = None
+) -> None:
     """Process-pool initializer: read the project-wide inputs once per worker."""
     global _worker
-    _worker = Worker(read_inputs(Path(seeds), Iris(base)), shacl, reason)
+    _worker = Worker(read_inputs(Path(seeds), Iris(base)), shacl, reason, introductions)
 
 
 def load_batch(files: Sequence[DocumentFiles]) -> BatchResult:

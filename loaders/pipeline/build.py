@@ -23,7 +23,7 @@ import os
 import tempfile
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +53,7 @@ from dprk_kg.loaders.pipeline.batches import (
     with_default_graph,
 )
 from dprk_kg.loaders.rdf.dataset_description import DatasetDescription
+from dprk_kg.loaders.rdf.introductions import Introduced, Introduction, introduced_by, joined, key_material
 from dprk_kg.loaders.rdf.provenance import agent_quads, now
 from dprk_kg.loaders.rdf.references import Label, check_label_twins, check_shared_labels
 from dprk_kg.loaders.rdf.shared_graphs import (
@@ -70,7 +71,8 @@ from dprk_kg.loaders.reasoning.rules import (
     count_query,
     resting_counts,
 )
-from dprk_kg.loaders.sources.documents import DocumentFiles, discover
+from dprk_kg.loaders.sources.claims import read_claims
+from dprk_kg.loaders.sources.documents import DocumentFiles, discover, read_document
 from dprk_kg.loaders.sources.inputs import Inputs, count_shapes, read_inputs
 from dprk_kg.store import EmbeddedStore, Store
 from dprk_kg.store.base import Prepare, Session
@@ -149,6 +151,10 @@ def build(
         registry = validated_registry(inputs, engine)
         files = discover(seeds)
         reasoning = REASONINGS[choice.resolve(len(files))](inputs)
+    engines = (engine.value, str(reasoning.in_batches))
+    cache = BatchCache(batch_cache_dir(store), inputs, seeds, engines, reuse=not full)
+    with step("read introductions"):
+        known = Known.read(files, inputs, cache)
     report.registry_triples = len(registry)
     report.shapes = count_shapes(inputs.shapes)
     report.reasoner = reasoning.reasoner
@@ -164,10 +170,8 @@ def build(
             with step("load+validate+reason" if reasoning.in_batches else "load+validate"):
                 labels: list[Label] = []
                 statements = StatementSource(inputs.mappings, inputs.iris)  # the claims as Wikibase statements
-                engines = (engine.value, str(reasoning.in_batches))
-                cache = BatchCache(batch_cache_dir(store), inputs, seeds, engines, reuse=not full)
                 batches = load_batches(
-                    plan(files), seeds, inputs, engine, reasoning.in_batches, workers, show_progress, cache
+                    plan(files), seeds, inputs, engine, reasoning.in_batches, workers, show_progress, cache, known
                 )
                 for batch in batches:
                     out.write(batch.nquads)
@@ -293,18 +297,20 @@ def load_batches(
     workers: int | None,
     show_progress: bool,
     cache: BatchCache,
+    known: Known,
 ) -> Iterator[BatchResult]:
     """Each batch's result in order (so the store is the same whatever the number of workers): from
-    the cache when its documents and inputs are unchanged, else loaded — one batch, or one worker, in
-    this process, on the inputs it has already read — and cached."""
-    keys = [cache.key(group) for group in groups]
+    the cache when its documents, the inputs and what it reads of the other documents are unchanged,
+    else loaded — one batch, or one worker, in this process, on the inputs it has already read — and
+    cached."""
+    keys = [cache.key(group, known.depends(group)) for group in groups]
     cached = [cache.get(key) for key in keys]
     missing = [group for group, hit in zip(groups, cached, strict=True) if hit is None]
     workers = workers or os.cpu_count() or 1
     desc = "load, validate" + (", reason" if reason else "")
     bar = tqdm(total=sum(len(g) for g in missing), desc=desc, unit="doc", disable=not show_progress)
     try:
-        with _loading(missing, seeds, inputs, shacl, reason, workers) as loaded:
+        with _loading(missing, seeds, inputs, shacl, reason, workers, known.introductions) as loaded:
             for key, hit in zip(keys, cached, strict=True):
                 if hit is not None:
                     yield hit
@@ -325,10 +331,11 @@ def _loading(
     shacl: ShaclEngine,
     reason: bool,
     workers: int,
+    introductions: Mapping[str, Introduction],
 ) -> Iterator[Iterator[BatchResult]]:
     """The loaded batches, in order, from a pool of fresh interpreters when there are several."""
     if workers <= 1 or len(groups) <= 1:
-        worker = Worker(inputs, shacl, reason) if groups else None
+        worker = Worker(inputs, shacl, reason, introductions) if groups else None
         yield (worker.load(group) for group in groups if worker is not None)
         return
     context = multiprocessing.get_context("spawn")  # no inherited state: fresh interpreters
@@ -336,12 +343,39 @@ def _loading(
         max_workers=workers,
         mp_context=context,
         initializer=start_worker,
-        initargs=(str(seeds), inputs.iris.base, shacl.value, reason),
+        initargs=(str(seeds), inputs.iris.base, shacl.value, reason, introductions),
     )
     try:
         yield pool.map(load_batch, groups)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What every document introduces, read before the batches load, so that each may name another's
+    entities by id alone (``introductions``); and what each names of the others."""
+
+    introductions: Mapping[str, Introduction]
+    documents: Mapping[str, Introduced]
+
+    @classmethod
+    def read(cls, files: Sequence[DocumentFiles], inputs: Inputs, cache: BatchCache) -> Known:
+        def reader(each: DocumentFiles) -> Callable[[], Introduced]:
+            def read() -> Introduced:
+                document = read_document(each)
+                claims = read_claims(each.claims, document, inputs.prefixes)
+                return introduced_by(document, claims, inputs.registry, inputs.iris)
+
+            return read
+
+        documents = {each.id: cache.introduced(each, reader(each)) for each in files}
+        return cls(joined(documents.values()), documents)
+
+    def depends(self, group: Sequence[DocumentFiles]) -> str:
+        """What the batch reads of other documents, for its cache key."""
+        named: set[str] = set().union(*(self.documents[each.id].external for each in group))
+        return key_material(named, self.introductions)
 
 
 class Reasoning(ABC):

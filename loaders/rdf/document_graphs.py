@@ -4,12 +4,14 @@ claim's triples in the claim's own graph and its provenance in the document's pr
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from dprk_kg.linking import linker_for
 from dprk_kg.loaders.rdf.annotations import annotation_quads, mentions_graph_quads
+from dprk_kg.loaders.rdf.introductions import Introduction, elsewhere
 from dprk_kg.loaders.rdf.provenance import (
     Activity,
     activity_quads,
@@ -40,12 +42,16 @@ class DocumentGraphs:
         return frozenset(q.graph_name for q in (*self.quads, *self.mentions))
 
 
-def load_document(files: DocumentFiles, inputs: Inputs) -> DocumentGraphs:
-    """Parse, check and convert one document; raises ``InputError`` naming the file and line."""
+def load_document(
+    files: DocumentFiles, inputs: Inputs, introductions: Mapping[str, Introduction] | None = None
+) -> DocumentGraphs:
+    """Parse, check and convert one document; raises ``InputError`` naming the file and line.
+    ``introductions``: the entities the documents introduce, which this one may name by id alone."""
     started = now()
     document = read_document(files)
     claims = read_claims(files.claims, document, inputs.prefixes)
-    check_references(document, claims, inputs.ontology, inputs.registry, inputs.iris)
+    others = elsewhere(introductions or {}, document.id)
+    check_references(document, claims, inputs.ontology, inputs.registry, inputs.iris, others)
 
     iris = inputs.iris
     digests = {path: sha256_of(path) for path in (files.text, files.meta, files.claims)}

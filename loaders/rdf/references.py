@@ -8,7 +8,7 @@ labels need a look across documents (``check_shared_labels``), after each batch 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from dprk_kg.errors import InputError
 from dprk_kg.iris import Iris
+from dprk_kg.loaders.rdf.introductions import Introduction
 from dprk_kg.loaders.rdf.terms import expand, value_of
 from dprk_kg.loaders.sources.claims import Claim, ClaimsFile, local_name
 from dprk_kg.loaders.sources.documents import Document
@@ -51,13 +52,20 @@ def introduced_entities(claims: ClaimsFile, iris: Iris) -> dict[str, Claim]:
 
 
 def check_references(
-    document: Document, claims: ClaimsFile, ontology: Ontology, registry: Registry, iris: Iris
+    document: Document,
+    claims: ClaimsFile,
+    ontology: Ontology,
+    registry: Registry,
+    iris: Iris,
+    elsewhere: Mapping[str, Introduction] | None = None,
 ) -> None:
-    """Raise ``InputError`` at the first unknown entity, unknown term or relabelled registry entity."""
+    """Raise ``InputError`` at the first unknown entity, unknown term or relabelled registry entity.
+    ``elsewhere``: the entities other documents introduce, which this one may name by id alone."""
+    elsewhere = elsewhere or {}
     introduced = {
         slug: claim for slug, claim in introduced_entities(claims, iris).items() if registry.get(slug) is None
     }
-    known = registry.ids() | introduced.keys()
+    known = registry.ids() | introduced.keys() | elsewhere.keys()
     for slug, line in document.references():
         if slug not in known:
             raise InputError(
@@ -76,13 +84,16 @@ def check_references(
         for triple in claim.triples:
             _check_triple(triple, claim, claims.path, document, ontology, registry, iris, known)
     _check_labels(introduced, claims, iris)
-    _check_signatures(claims, ontology, registry, iris)
+    _check_signatures(claims, ontology, registry, iris, elsewhere)
     _check_twins(introduced, claims, registry, iris)
 
 
-def _check_signatures(claims: ClaimsFile, ontology: Ontology, registry: Registry, iris: Iris) -> None:
-    """Every property used within its domain and range, given the types the document's claims and
-    the registry assert (``domains``): a misused property is an error, not an OWL RL inference."""
+def _check_signatures(
+    claims: ClaimsFile, ontology: Ontology, registry: Registry, iris: Iris, elsewhere: Mapping[str, Introduction]
+) -> None:
+    """Every property used within its domain and range, given the types the document's claims, the
+    registry and the documents that introduce the entities it names assert (``domains``): a misused
+    property is an error, not an OWL RL inference."""
     checks = signatures(ontology)
     types_of: dict[str, set[str]] = {}
     for claim in claims.claims:
@@ -95,6 +106,8 @@ def _check_signatures(claims: ClaimsFile, ontology: Ontology, registry: Registry
         entry = registry.get(node[len(prefix) :]) if node.startswith(prefix) else None
         if entry is not None:
             types_of.setdefault(node, set()).update(expand(curie, prefixes) for curie in entry.types)
+        elif node.startswith(prefix) and (other := elsewhere.get(node[len(prefix) :])) is not None:
+            types_of.setdefault(node, set()).update(other.types)
     frozen = {node: frozenset(types) for node, types in types_of.items()}
     for claim in claims.claims:
         for triple in claim.triples:
@@ -186,7 +199,7 @@ def _check_iri(
             raise InputError(
                 path,
                 claim.line_mentioning(f"id:{slug}"),
-                f"{where}: unknown entity id:{slug} (not in the registry, and no claim of this document types it)"
+                f"{where}: unknown entity id:{slug} (not in the registry, and no document's claim types it)"
                 + did_you_mean(slug, known, prefix="id:"),
             )
     elif iri == iris.document(document.id) or ontology.is_term(iri):

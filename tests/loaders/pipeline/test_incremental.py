@@ -109,10 +109,13 @@ def test_a_damaged_cache_entry_is_loaded_again_not_trusted(seeds_copy: Path, tmp
     run(seeds_copy, tmp_path / "store")
     before = comparable(tmp_path / "store")
     cache = batch_cache_dir(EmbeddedStore(tmp_path / "store"))
-    entries = [e for e in cache.iterdir() if not e.name.startswith(".")]
-    assert entries
-    for entry in entries:
+    batches = [e for e in cache.iterdir() if e.is_dir()]
+    introduced = [e for e in cache.iterdir() if e.name.startswith("introduced-")]
+    assert batches and len(introduced) == 2
+    for entry in batches:
         (entry / "result.json").write_text("{not json", encoding="utf-8")
+    for entry in introduced:
+        entry.write_text('{"document": 1}', encoding="utf-8")
     assert run(seeds_copy, tmp_path / "store").reloaded == 2
     assert comparable(tmp_path / "store") == before
-    assert len([e for e in cache.iterdir()]) == len(entries)  # the build keeps only what it used
+    assert len(list(cache.iterdir())) == len(batches) + len(introduced)  # the build keeps only what it used
