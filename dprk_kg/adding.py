@@ -38,6 +38,7 @@ from dprk_kg.iris import DOCUMENT_ID, is_slug
 from dprk_kg.linking import linker_for
 from dprk_kg.loaders.sources.duplicates import registry_names
 from dprk_kg.loaders.sources.registry import Registry, read_registry
+from dprk_kg.relative_dates import Found, find_relative_dates
 from dprk_kg.seeds_files import SeedsFiles
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n", re.S | re.M)
@@ -194,9 +195,9 @@ def meta_yaml(report: Report) -> str:
     return header + yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)
 
 
-def claims_skeleton(report: Report, registry: Registry, dated: Callable[[str], list[str]] | None = None) -> str:
+def claims_skeleton(report: Report, registry: Registry) -> str:
     """A claims file with no claims yet: what the curator starts from, with the entities the text
-    names and its relative dates as comments."""
+    names and its relative dates (resolved from the report's date, for a ``dated:`` field) as comments."""
     linked = linker_for(registry).link(report.text)
     lines = [
         f"# Claims of document {report.id} ({report.meta['title']!r}), drafted by dprk-kg add: none yet.",
@@ -213,14 +214,23 @@ def claims_skeleton(report: Report, registry: Registry, dated: Callable[[str], l
     if linked.ambiguous:
         lines.append("# Names two entities share, not linked (decide which is meant):")
         lines += [f"#   {a.exact!r}: {' or '.join(f'id:{c}' for c in a.candidates)}" for a in linked.ambiguous]
-    if dated is not None and (found := dated(report.text)):
-        lines.append("# Relative dates in the text (see `dated:` in seeds/README.md):")
-        lines += [f"#   {line}" for line in found]
+    if found := find_relative_dates(report.text, report.meta.get("issued")):
+        lines.append("# Relative dates in the text (a claim quoting one can date its subject with `dated:`,")
+        lines.append("# seeds/README.md):")
+        lines += [f"#   {_dated(report.text, each)}" for each in found]
     defaults = {"attributed_to": report.meta["publisher"], "status": "stated"}
     if registry.get(CURATOR) is not None:
         defaults["curator"] = CURATOR
     body = yaml.safe_dump({"document": report.id, "defaults": defaults, "claims": []}, sort_keys=False)
     return "\n".join(lines) + "\n\n" + body
+
+
+def _dated(text: str, found: Found) -> str:
+    where = f"{' '.join(found.quote.split())!r} (line {text.count(chr(10), 0, found.start) + 1})"
+    resolution = found.resolution
+    if resolution.resolved:
+        return f"{where}: {resolution.value} ({str(resolution.datatype).rsplit('#', 1)[-1]}) - {resolution.basis}"
+    return f"{where}: not resolved - {resolution.reason}"
 
 
 def registry_additions(entries: Sequence[dict[str, str]], document: str) -> str:
@@ -254,7 +264,6 @@ def add_reports(
     options: Mapping[str, Any],
     load: Callable[[], None],
     loaded: Callable[[Sequence[str]], bool],
-    dated: Callable[[str], list[str]] | None = None,
 ) -> Added:
     """Write the reports into ``seeds``, then ``load`` (the incremental build) unless nothing changed
     and the store already ``loaded`` the documents; if the load fails, put every file back as it was
@@ -266,7 +275,7 @@ def add_reports(
         report = read_report(path, options, registry)
         texts = {files.text(report.id): report.text, files.meta(report.id): meta_yaml(report)}
         if not files.claims(report.id).exists():
-            texts[files.claims(report.id)] = claims_skeleton(report, registry, dated)
+            texts[files.claims(report.id)] = claims_skeleton(report, registry)
         if all(p.exists() and p.read_text(encoding="utf-8") == text for p, text in texts.items()):
             added.unchanged.append(report.id)
             continue

@@ -132,6 +132,11 @@ DKG = Namespace(
             "basedIn",
             "date",
             "expectedEnd",
+            # relative dates (dprk_kg/relative_dates.py)
+            "dateQualifier",
+            "EarlyPeriod",
+            "MidPeriod",
+            "LatePeriod",
         }
     ),
 )

@@ -63,6 +63,7 @@ def test_a_report_is_written_with_its_metadata_and_skeleton_and_loaded(
     skeleton = (seeds_copy / f"{DOC_ID}.claims.yaml").read_text(encoding="utf-8")
     assert "claims: []" in skeleton and "id:ryanggang-province  line 1, 3" in skeleton
     assert "id:kim-jong-un" in skeleton and "attributed_to: daily-nk" in skeleton
+    assert "'last June' (line 3): 2024-06 (gYearMonth) - 'last June' in a report issued 2024-09-12" in skeleton
     registry = (seeds_copy / "entities.yaml").read_text(encoding="utf-8")
     assert "- id: daily-nk\n    type: dkg:NewsPublisher\n    label: Daily NK\n" in registry
     assert "- id: kim-chol-su\n    type: dkg:Journalist\n" in registry

@@ -20,6 +20,7 @@ from dprk_kg.loaders.sources.documents import Document
 from dprk_kg.loaders.sources.literals import PARTIAL_DATE_TYPES, date_form, is_valid
 from dprk_kg.loaders.sources.quotes import Evidence, QuoteError, locate
 from dprk_kg.loaders.sources.yaml_source import Located, check_keys, read_yaml, require_mapping
+from dprk_kg.relative_dates import UnsupportedExpression, occurrence_at, resolve
 from dprk_kg.vocabulary import DKG, turtle_prefix_line
 
 STATUSES = {"stated": DKG.Stated, "reported": DKG.Reported, "inferred": DKG.Inferred, "opinion": DKG.Opinion}
@@ -34,6 +35,10 @@ FILE_FIELDS = {"document", "defaults", "claims", "distinct_from"}
 DEFAULT_FIELDS = {"attributed_to", "status", "curator"}
 CLAIM_FIELDS = {"id", "quote", "occurrence", "status", "attributed_to", "modality", "hedge", "basis", "note", "assert"}
 DATE_PROPERTIES = frozenset({DKG.uri("date"), DKG.uri("expectedEnd")})
+# ``dated:`` makes a second, inferred claim dating a subject from a relative date in the quote ("last
+# June"). Kept apart from CLAIM_FIELDS, the fields the curation page drafts (server/curation/draft.py).
+DATED = "dated"
+DATED_FIELDS = {"subject", "property", "expression", "reference", "basis", "tense"}
 # What the default graph holds as fact: what a source states or reports, without a modality.
 FACTUAL_STATUSES = frozenset({"stated", "reported"})
 
@@ -96,14 +101,15 @@ def read_claims(path: Path, document: Document, prefixes: dict[str, str]) -> Cla
         raise InputError(path, root.line_of("claims"), "claims must be a list (`claims: []` until curated)")
     prefix_line = turtle_prefix_line(prefixes)
     claims: list[Claim] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for item in root["claims"]:
         raw = require_mapping(item, path, root.line_of("claims"), "a claim")
         claim = _read_claim(raw, defaults, document, path, prefix_line)
-        if claim.id in seen:
-            raise InputError(path, raw.line, f"duplicate claim id {claim.id!r} (first on line {seen[claim.id]})")
-        seen[claim.id] = raw.line
-        claims.append(claim)
+        for made in (claim, *_dated_claim(raw, claim, defaults, document, path, prefix_line)):
+            if made.id in seen:
+                raise InputError(path, made.line, f"duplicate claim id {made.id!r} (first {seen[made.id]})")
+            seen[made.id] = f"on line {made.line}" + ("" if made is claim else f", made by {DATED}: of {claim.id!r}")
+            claims.append(made)
     return ClaimsFile(path, tuple(claims), _distinct_from(root, path))
 
 
@@ -128,7 +134,7 @@ def _distinct_from(root: Located, path: Path) -> tuple[tuple[str, tuple[str, ...
 
 
 def _read_claim(raw: Located, defaults: Located, document: Document, path: Path, prefix_line: str) -> Claim:
-    check_keys(raw, path, CLAIM_FIELDS, {"id", "quote", "assert"}, "claim")
+    check_keys(raw, path, CLAIM_FIELDS | {DATED}, {"id", "quote", "assert"}, "claim")
     claim_id = raw["id"]
     if not isinstance(claim_id, str) or not is_slug(claim_id):
         raise InputError(path, raw.line_of("id"), f"claim id {claim_id!r} must be a lowercase slug")
@@ -183,6 +189,105 @@ def _read_claim(raw: Located, defaults: Located, document: Document, path: Path,
         turtle=turtle,
         turtle_line=turtle_line,
     )
+
+
+def _dated_claim(
+    raw: Located, claim: Claim, defaults: Located, document: Document, path: Path, prefix_line: str
+) -> tuple[Claim, ...]:
+    """The inferred claim a ``dated:`` field makes: its subject dated as the relative date expression of
+    the quote resolves (dprk_kg/relative_dates.py) from the document's ``issued`` date, or from the
+    ``reference`` the curator gives (with a ``basis``: why that date); attributed to the file's curator,
+    the arithmetic as its basis, the expression as its quote. Never a guess: an expression the anchor
+    does not determine is an error saying why."""
+    if DATED not in raw:
+        return ()
+    line = raw.line_of(DATED)
+    where = f"claim {claim.id!r}: {DATED}"
+    dated = require_mapping(raw[DATED], path, line, where)
+    check_keys(dated, path, DATED_FIELDS, {"subject", "expression"}, where)
+    subject, expression = dated["subject"], dated["expression"]
+    if not (isinstance(subject, str) and subject.startswith("id:") and is_slug(subject[3:])):
+        raise InputError(path, dated.line_of("subject"), f"{where}: subject {subject!r} must be an entity id: IRI")
+    properties = {f"dkg:{local_name(iri)}": iri for iri in DATE_PROPERTIES}
+    prop = dated.get("property", "dkg:date")
+    if prop not in properties:
+        raise InputError(
+            path, dated.line_of("property"), f"{where}: property {prop!r} is not one of {sorted(properties)}"
+        )
+    evidence = _expression_evidence(expression, claim, document, path, dated.line_of("expression"), where)
+    given = dated.get("reference")  # a bare year reads as a number
+    if given is not None and not (_text(given) or (isinstance(given, int) and not isinstance(given, bool))):
+        raise InputError(path, dated.line_of("reference"), f"{where}: reference must be a date, YYYY[-MM[-DD]]")
+    reference = None if given is None else str(given)
+    if reference is not None and not _text(dated.get("basis")):
+        raise InputError(path, dated.line_of("reference"), f"{where}: a reference needs its 'basis': why that date")
+    if dated.get("basis") is not None and not _text(dated["basis"]):
+        raise InputError(path, dated.line_of("basis"), f"{where}: basis must be text")
+    tense = dated.get("tense")
+    if tense not in (None, "past", "future"):
+        raise InputError(path, dated.line_of("tense"), f"{where}: tense {tense!r} is not 'past' or 'future'")
+    try:
+        resolution = resolve(expression, document.issued, reference, tense)
+    except UnsupportedExpression as error:
+        raise InputError(path, dated.line_of("expression"), f"{where}: {error}") from error
+    except ValueError as error:
+        raise InputError(path, dated.line_of("reference"), f"{where}: reference {error}") from error
+    if resolution.value is None or resolution.datatype is None:
+        hint = ""
+        if reference is None and (resolution.needs_reference or document.issued is None):
+            counted = "the event it counts from" if resolution.needs_reference else "the report's date as you take it"
+            undated = "" if resolution.needs_reference else f" ({document.files.meta.name} has no 'issued')"
+            hint = f"{undated}: give 'reference: YYYY[-MM[-DD]]', {counted}, and its 'basis'"
+        raise InputError(path, dated.line_of("expression"), f"{where}: {resolution.reason}{hint}")
+    curator = defaults.get("curator")
+    if not isinstance(curator, str) or not is_slug(curator):
+        raise InputError(path, line, f"{where}: the inferred claim it makes is the curator's: give defaults: curator")
+    turtle = f'{subject} {prop} "{resolution.value}"^^xsd:{local_name(resolution.datatype)}'
+    if resolution.qualifier is not None:
+        turtle += f" ; dkg:dateQualifier dkg:{local_name(resolution.qualifier)}"
+    turtle += " ."
+    basis = resolution.basis or ""
+    if dated.get("basis"):
+        basis += " " + " ".join(dated["basis"].split())
+    return (
+        Claim(
+            id=f"{claim.id}-date",
+            line=line,
+            evidence=(evidence,),
+            status="inferred",
+            attributed_to=curator,
+            attributed_line=defaults.line_of("curator"),
+            modality=None,
+            hedge=None,
+            basis=basis,
+            note=None,
+            triples=_parse_turtle(turtle, prefix_line, path, line, where),
+            turtle=turtle,
+            turtle_line=line,
+        ),
+    )
+
+
+def _expression_evidence(
+    expression: Any, claim: Claim, document: Document, path: Path, line: int, where: str
+) -> Evidence:
+    """Where the expression stands: once, inside the claim's quote (its offsets in the whole text)."""
+    if not _text(expression):
+        raise InputError(path, line, f"{where}: expression must be the relative date's words in the quote")
+    count = sum(evidence.exact.count(expression) for evidence in claim.evidence)
+    if count != 1:
+        said = "is not in the claim's quote" if count == 0 else f"occurs {count} times in the claim's quote"
+        raise InputError(
+            path, line, f"{where}: expression {expression!r} {said}; write it exactly as the quote does, once"
+        )
+    holding = next(evidence for evidence in claim.evidence if expression in evidence.exact)
+    start = holding.start + holding.exact.index(expression)
+    occurrence = occurrence_at(document.text, expression, start)
+    if occurrence == 0:  # it overlaps an earlier occurrence of itself: a quote could not point at it
+        raise InputError(
+            path, line, f"{where}: expression {expression!r} cannot be quoted where it stands; lengthen it"
+        )
+    return locate(document.text, expression, occurrence)
 
 
 def _text(value: Any) -> bool:
