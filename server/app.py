@@ -14,7 +14,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from dprk_kg.config import Config
-from dprk_kg.server import browse, caching, dataset, dumps, graph_store, linked_data, protocol, reconcile, ui
+from dprk_kg.server import browse, caching, curate, dataset, dumps, graph_store, linked_data, protocol, reconcile, ui
 from dprk_kg.server.completeness import GUARDED_BLUEPRINTS, RETRY_AFTER_SECONDS
 from dprk_kg.server.errors import HttpError, error_response
 from dprk_kg.server.executor import PingJob
@@ -56,6 +56,7 @@ def create_app(settings: Config | None = None) -> Flask:
     app.register_blueprint(dataset.blueprint)  # /.well-known/void: VoID and DCAT
     app.register_blueprint(dumps.blueprint)  # /dumps/: the whole dataset, with checksums
     app.register_blueprint(browse.blueprint)  # /id/ (the entity index), sitemap.xml, robots.txt
+    app.register_blueprint(curate.blueprint)  # /curate/…: drafting claims into the seeds (with the write token)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     @app.before_request
@@ -130,7 +131,7 @@ def _log(response: Response) -> None:
         "method": request.method,
         "path": request.path,
         "status": response.status_code,
-        "bytes": response.calculate_content_length(),
+        "bytes": response.content_length if response.direct_passthrough else response.calculate_content_length(),
         "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
         "query_ms": g.get("query_ms"),
         "cached": g.get("query_cached"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +23,7 @@ from flask.testing import FlaskClient
 from dprk_kg.config import Config
 from dprk_kg.server import runtime
 from dprk_kg.server.app import create_app
+from tests.conftest import SEEDS
 
 if TYPE_CHECKING:
     from tests.server.listener import Listener
@@ -139,6 +141,18 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     directory = tmp_path_factory.mktemp("writable")
     running = start_server(directory / "store", directory / "server.log", token=TOKEN, empty=True)
     yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def curation_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
+    """A writable server whose seeds folder (``DPRK_KG_SEEDS``) is a copy of seeds/ it may write (the
+    curation page's claims files), with that folder; one per test module."""
+    directory = tmp_path_factory.mktemp("curation")
+    shutil.copytree(SEEDS, directory / "seeds")
+    env = {"DPRK_KG_SEEDS": str(directory / "seeds")}
+    running = start_server(directory / "store", directory / "server.log", token=TOKEN, empty=True, env=env)
+    yield running, directory / "seeds"
     running.stop()
 
 
