@@ -77,10 +77,11 @@ def used_entities(documents: Iterable[DocumentFiles], inputs: Inputs) -> set[str
 
 
 def curated(inputs: Inputs) -> set[str]:
-    """Entries that stay whatever the documents use: those another entry names, those with a Wikidata
-    link, and the registry's own agents (the curators)."""
+    """Entries that stay whatever the documents use: those another entry names (``located_in`` …,
+    ``distinct_from``), those with a Wikidata link, and the registry's own agents (the curators)."""
     registry = inputs.registry
     named = {getattr(e, key) for e in registry.entries for key in REFERENCE_FIELDS} - {None}
+    named |= {other for e in registry.entries for other in e.distinct_from}
     return {str(slug) for slug in named} | set(inputs.mappings.registry_links()) | {CURATOR}
 
 

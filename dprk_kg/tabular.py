@@ -7,8 +7,10 @@ predicate and object are Turtle terms (``id:musan-county``, ``dkg:locatedIn``, `
 ``500``, ``"2024-09"^^xsd:gYearMonth``), and each is checked to be exactly one term, so a cell can never
 add a triple of its own. The claims files are then read by the very code the build reads them with
 (quotes located in the text, Turtle, dates, numbers, statuses), and an error names the table's file
-and row. Nothing is written unless every document's claims pass; then all files are written at once.
-The layout is documented in seeds/README.md.
+and row. Nothing is written unless every document's claims pass; then all files are written at once
+and checked as ``dprk-kg check`` checks them (entity ids, terms, domains and ranges, duplicates,
+shapes: what needs the registry and the other documents), and if that fails the seeds folder is put
+back exactly as it was. The layout is documented in seeds/README.md.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import difflib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +29,12 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
+from dprk_kg.checking import check_files
 from dprk_kg.errors import InputError
+from dprk_kg.iris import Iris
 from dprk_kg.loaders.sources.claims import read_claims
 from dprk_kg.loaders.sources.documents import DocumentFiles, read_document
+from dprk_kg.seeds_files import SeedsFiles
 from dprk_kg.vocabulary import turtle_prefix_line
 
 COLUMNS = (
@@ -225,15 +230,25 @@ def claims_file_text(document: str, claims: list[TableClaim], defaults: dict[str
     return header + yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 30)
 
 
+@dataclass(frozen=True)
+class Written:
+    """A claims file made from a table: where it goes, its text, and the claims whose rows it holds."""
+
+    path: Path
+    text: str
+    claims: list[TableClaim]
+
+
 def import_tables(
     tables: list[Path], seeds: Path, prefixes: dict[str, str], *, defaults: dict[str, str], replace: bool = False
 ) -> list[Path]:
-    """Write a claims file for each document the tables name, once every one reads without error."""
+    """Write a claims file for each document the tables name, once every one reads without error; keep
+    them only if they pass ``dprk-kg check``."""
     rows = [row for table in tables for row in read_rows(table)]
     if not rows:
         raise InputError(tables[0], None, "the table has no rows")
     sources = ", ".join(table.name for table in tables)
-    written: list[tuple[Path, str]] = []
+    written: list[Written] = []
     for document, claims in gather(rows, prefixes).items():
         files = DocumentFiles(
             document, seeds / f"{document}.txt", seeds / f"{document}.meta.yaml", seeds / f"{document}.claims.yaml"
@@ -244,35 +259,69 @@ def import_tables(
         if files.claims.exists() and not replace:
             raise InputError(path, line, f"{files.claims} exists; give --replace to replace it")
         text = claims_file_text(document, claims, defaults, sources)
-        _check(text, files, claims, prefixes)
-        written.append((files.claims, text))
-    for target, text in written:
-        _write_atomically(target, text)
-    return [target for target, _ in written]
+        made = Written(files.claims, text, claims)
+        _check(made, files, prefixes)
+        written.append(made)
+    changes = SeedsFiles(seeds)
+
+    def write_and_check() -> None:
+        for made in written:
+            changes.write(made.path, made.text)
+        _check_as_check_does(written, seeds, prefixes)
+
+    changes.commit_or_restore(write_and_check)  # on any failure, every file is put back as it was
+    return [made.path for made in written]
 
 
-def _check(text: str, files: DocumentFiles, claims: list[TableClaim], prefixes: dict[str, str]) -> None:
+def _check(made: Written, files: DocumentFiles, prefixes: dict[str, str]) -> None:
     """Read the claims file as the build will; an error is reported at the table's row it comes from."""
-    with _scratch(files.claims.parent, text) as scratch:
+    with _scratch(files.claims.parent, made.text) as scratch:
         try:
             read_claims(scratch, read_document(files), prefixes)
         except InputError as error:
             if error.path != scratch:
                 raise
-            path, line = _origin(text, claims, error.line)
-            raise InputError(path, line, error.message) from None
+            raise _at_row(error, made) from None
+
+
+def _check_as_check_does(written: Sequence[Written], seeds: Path, prefixes: dict[str, str]) -> None:
+    """``dprk-kg check`` on the written files; an error in one is reported at the table's row."""
+    try:
+        check_files([made.path for made in written], seeds, _iris(prefixes))
+    except InputError as error:
+        for made in written:
+            if error.path.resolve() == made.path.resolve():
+                raise _at_row(error, made) from None
+        raise
+
+
+def _at_row(error: InputError, made: Written) -> InputError:
+    """The error at a line of a generated claims file, moved to the table row the line came from."""
+    row_path, line = _origin(made.text, made.claims, error.line)
+    return InputError(row_path, line, error.message)
+
+
+def _iris(prefixes: dict[str, str]) -> Iris:
+    """The deployment's IRI scheme, from its prefix table (``vocabulary.base_prefixes``: ``id:`` is
+    ``{base}id/``)."""
+    return Iris(prefixes["id"].removesuffix("id/"))
 
 
 def _origin(text: str, claims: list[TableClaim], line: int | None) -> tuple[Path, int]:
-    """The table row behind a line of the generated file: the claim whose block holds the line."""
-    starts = {}
-    for number, content in enumerate(text.splitlines(), start=1):
+    """The table row behind a line of the generated file: the row of a triple's line of ``assert`` (one
+    line a row, in the rows' order), else the first row of the claim whose block holds the line."""
+    if line is None:
+        return claims[0].where()
+    chosen, assert_line = claims[0], None
+    for number, content in enumerate(text.splitlines()[:line], start=1):
         if content.startswith("- id: "):
-            starts[number] = content.removeprefix("- id: ").strip().strip("'\"")
-    chosen = claims[0]
-    for start, claim_id in sorted(starts.items()):
-        if line is not None and start <= line:
-            chosen = next(c for c in claims if c.id == claim_id)
+            claim_id = content.removeprefix("- id: ").strip().strip("'\"")
+            chosen, assert_line = next(c for c in claims if c.id == claim_id), None
+        elif content.startswith("  assert: |"):
+            assert_line = number
+    if assert_line is not None and 0 <= line - assert_line - 1 < len(chosen.rows):
+        row = chosen.rows[line - assert_line - 1]
+        return row.path, row.line
     return chosen.where()
 
 
@@ -285,8 +334,3 @@ def _scratch(folder: Path, text: str) -> Iterator[Path]:
         yield Path(name)
     finally:
         Path(name).unlink(missing_ok=True)
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    with _scratch(target.parent, text) as scratch:
-        os.replace(scratch, target)

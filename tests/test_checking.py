@@ -131,7 +131,8 @@ def test_an_ambiguous_mention_is_reported_with_its_candidates(cli: Callable[...,
     """Two registry entities of one name: the linker links neither, and check says where and which."""
     registry = seeds_copy / "entities.yaml"
     registry.write_text(
-        registry.read_text(encoding="utf-8") + "\n  - id: hyesan-town\n    type: dkg:City\n    label: Hyesan\n",
+        registry.read_text(encoding="utf-8")
+        + "\n  - id: hyesan-town\n    type: dkg:City\n    label: Hyesan\n    distinct_from: [hyesan]\n",
         encoding="utf-8",
     )
     ran = check(cli, seeds_copy, OTHER)

@@ -76,7 +76,13 @@ def test_two_entities_of_one_name_are_reported_not_guessed(tmp_path: Path) -> No
             {
                 "entities": [
                     {"id": "musan-county", "type": "dkg:County", "label": "Musan County", "alt": ["Musan"]},
-                    {"id": "musan-town", "type": "dkg:Town", "label": "Musan", "alt": ["Musan-up"]},
+                    {
+                        "id": "musan-town",
+                        "type": "dkg:Town",
+                        "label": "Musan",
+                        "alt": ["Musan-up"],
+                        "distinct_from": ["musan-county"],  # namesakes: the registry says so
+                    },
                     {"id": "hyesan", "type": "dkg:City", "label": "Hyesan"},
                 ]
             }

@@ -173,3 +173,30 @@ def test_a_document_that_is_not_in_the_seeds_is_named(seeds: Path, tmp_path: Pat
     table = [["999_0000000000000000", *row[1:]] for row in rows()]
     done = dprk_kg("import", write_csv(tmp_path / "t.csv", table), "--seeds", seeds)
     assert done.returncode == 2 and "document '999_0000000000000000' is not in" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # what only `dprk-kg check` sees: the registry, the ontology, the other documents, the shapes
+        ({"subject": "id:orang-countyy"}, "did you mean id:orang-county?"),
+        ({"predicate": "dkg:adressee"}, "did you mean dkg:addressee?"),
+        ({"object": '"Yanggang Province"@en'}, "'Yanggang Province' has the name of id:ryanggang-province"),
+    ],
+)
+@pytest.mark.parametrize("existing", [False, True])
+def test_claims_that_fail_the_check_are_taken_back(
+    seeds: Path, tmp_path: Path, change: dict[str, str], message: str, existing: bool
+) -> None:
+    """The written files are checked as `dprk-kg check` checks them; if they fail, the error names the
+    table's row and the seeds folder is exactly as before (a replaced claims file back in place)."""
+    if existing:
+        shutil.copy(SEEDS / f"{DOCUMENT}.claims.yaml", seeds)
+    table = rows()
+    table[3] = [change.get(name, value) for name, value in zip(HEADER, table[3], strict=True)]
+    path = write_csv(tmp_path / "claims.csv", table)
+    before = snapshot(seeds)
+    done = dprk_kg("import", path, "--seeds", seeds, "--replace", *DEFAULTS)
+    assert done.returncode == 2, done.stderr
+    assert f"{path}:5: " in done.stderr and message in done.stderr, done.stderr  # the row's line
+    assert snapshot(seeds) == before

@@ -4,11 +4,16 @@ corpus from one seeded random stream; ``write_registry`` writes it as ``entities
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
 from benchmarks.corpus.text import CURATORS, MONTHS, YEARS, clamp, slugify, words, yaml_list, yaml_str
+from dprk_kg.loaders.sources.duplicates import Named, NameKeys
+from dprk_kg.matching import analyse
+
+REGISTRY = Path("entities.yaml")
 
 
 @dataclass
@@ -53,6 +58,9 @@ class EnterpriseKind:
     ministry: str  # slug of the ministry it answers to
     workers: str  # how the text names its workforce
     facility: bool  # a Facility (Factory/Mine): a place, needs located_in
+
+    def label(self, place: str) -> str:
+        return f"{place} {self.suffix}"
 
 
 ENTERPRISE_KINDS = (
@@ -158,6 +166,17 @@ POLICY_TEMPLATES = (
 )
 
 
+def place_labels(name: str, level: str) -> tuple[str, str, str, str]:
+    """A county's or city's (``level``) label and romanised name, and its party and people's committees'."""
+    label, suffix = (f"{name} County", "gun") if level == "County" else (name, "si")
+    return label, f"{name}-{suffix}", f"{name} {level} Party Committee", f"{name} {level} People's Committee"
+
+
+def every_place_label(name: str) -> list[str]:
+    """Every label a place's name may go into: as a county or a city, and any enterprise's."""
+    return [*place_labels(name, "County"), *place_labels(name, "City"), *(k.label(name) for k in ENTERPRISE_KINDS)]
+
+
 @dataclass(eq=False)
 class Place:
     """A county or city of the registry, with the bodies and enterprises based there."""
@@ -237,18 +256,28 @@ class World:
 
 
 class Names:
-    """Unique invented names, so every slug of the registry is distinct."""
+    """Invented names that the name normaliser reads as no other name of the registry, so every slug is
+    distinct and no two entries are named alike: the registry's reader refuses "Ho Chol-nam" beside
+    "Ho Nam-chol", or "Rakdok" beside "Raktok County", as one thing entered twice (duplicates.py)."""
 
     def __init__(self, rng: Random) -> None:
         self.rng = rng
-        self.used: set[str] = set()
+        self.keys = NameKeys()
+        self.unavailable: set[str] = set()  # names indexed, and candidates found taken (the index only grows)
 
-    def place(self) -> str:
+    def register(self, entry: Entry) -> None:
+        """Take the names of an entry of the registry."""
+        for text in (entry.label, *entry.alt, *entry.romanised):
+            if text not in self.unavailable:
+                self.unavailable.add(text)
+                self.keys.add(Named(entry.id, text, REGISTRY, 0))
+
+    def place(self, labels: Callable[[str], Iterable[str]]) -> str:
+        """A place name whose ``labels`` are all free (taken with it)."""
         for attempt in range(200):
             parts = 2 if attempt < 100 else 3
             name = "".join(self.rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
-            if name not in self.used and 4 <= len(name) <= 12:
-                self.used.add(name)
+            if 4 <= len(name) <= 12 and self._take(name, labels(name)):
                 return name
         raise RuntimeError("ran out of place names")
 
@@ -256,10 +285,39 @@ class Names:
         for _ in range(1000):
             given = self.rng.choice(GIVEN) + "-" + self.rng.choice(GIVEN)
             name = f"{self.rng.choice(SURNAMES)} {given.capitalize()}"
-            if name not in self.used:
-                self.used.add(name)
+            if self._take(name, [name]):
                 return name
         raise RuntimeError("ran out of person names")
+
+    def numbered(self, template: str, count: int) -> list[str]:
+        """``count`` labels of ``template`` numbered 1, 2 …, less the numbers the normaliser reads as an
+        earlier one's (it collapses doubled characters: "No. 11" is "No. 1" to it)."""
+        labels: list[str] = []
+        number = 0
+        while len(labels) < count:
+            number += 1
+            label = template.format(number)
+            if self._take(label, [label]):
+                labels.append(label)
+        return labels
+
+    def _take(self, name: str, labels: Iterable[str]) -> bool:
+        """Whether every label is free, by the normaliser's reading of every name so far; then they are
+        taken. A name free on its own may not be in a longer label: the normaliser reads the sorted
+        words of "Okkap County Party Committee" and "Okha County Party Committee" alike."""
+        if name in self.unavailable:
+            return False
+        analysed = []
+        for label in labels:
+            found = analyse(label)
+            if label in self.unavailable or next(self.keys.scored(found), None) is not None:
+                self.unavailable.add(name)
+                return False
+            analysed.append((label, found))
+        for label, found in analysed:
+            self.unavailable.add(label)
+            self.keys.add(Named(slugify(name), label, REGISTRY, 0), found)
+        return True
 
 
 def build_world(planned_documents: int, seed: str) -> World:
@@ -270,6 +328,7 @@ def build_world(planned_documents: int, seed: str) -> World:
 
     def add(entry: Entry) -> Entry:
         entries.append(entry)
+        names.register(entry)
         return entry
 
     add(Entry("north-korea", ["dkg:Country"], "North Korea", alt=["DPRK", "Democratic People's Republic of Korea"]))
@@ -425,43 +484,37 @@ def build_world(planned_documents: int, seed: str) -> World:
     weights = [share for _, _, share in PROVINCES]
     for _ in range(total_places):
         province = rng.choices(provinces, weights=weights)[0]
-        name = names.place()
+        name = names.place(every_place_label)
         county = rng.random() < 0.8
+        level = "County" if county else "City"
+        label, romanised, party_label, people_label = place_labels(name, level)
         if county:
-            place_entry = Entry(
-                slugify(f"{name} County"),
-                ["dkg:County"],
-                f"{name} County",
-                romanised=[f"{name}-gun"],
-                located_in=province.entry.id,
-            )
+            types = ["dkg:County"]
         else:
             types = ["dkg:City", "dkg:BorderCity"] if province.borders_china and rng.random() < 0.4 else ["dkg:City"]
-            place_entry = Entry(slugify(name), types, name, romanised=[f"{name}-si"], located_in=province.entry.id)
-        add(place_entry)
-        level = "County" if county else "City"
+        place_entry = add(Entry(slugify(label), types, label, romanised=[romanised], located_in=province.entry.id))
         committee_type = "dkg:CountyPartyCommittee" if county else "dkg:MunicipalPartyCommittee"
         pc = add(
             Entry(
-                slugify(f"{name} {level} Party Committee"),
+                slugify(party_label),
                 [committee_type],
-                f"{name} {level} Party Committee",
+                party_label,
                 sub_organization_of=province.party_committee.id,
                 based_in=place_entry.id,
             )
         )
         people = add(
             Entry(
-                slugify(f"{name} {level} People's Committee"),
+                slugify(people_label),
                 ["dkg:PeoplesCommittee"],
-                f"{name} {level} People's Committee",
+                people_label,
                 sub_organization_of=province.peoples_committee.id,
                 based_in=place_entry.id,
             )
         )
         enterprises = []
         for kind in rng.sample(ENTERPRISE_KINDS, 1 + (rng.random() < 0.5)):
-            label = f"{name} {kind.suffix}"
+            label = kind.label(name)
             enterprise = Entry(slugify(label), list(kind.types), label, sub_organization_of=kind.ministry)
             if kind.facility:
                 enterprise.located_in = place_entry.id
@@ -517,8 +570,7 @@ def build_world(planned_documents: int, seed: str) -> World:
         sites = rng.randint(2, 12) if cls == "dkg:DevelopmentPolicy" else None
         policies.append(Policy(entry, goal.format(prov=province.short), sites, rng.choice((3, 5, 10))))
 
-    for index in range(clamp(planned_documents // 500, 1, 20)):
-        label = f"Local Industry Support Fund No. {index + 1}"
+    for label in names.numbered("Local Industry Support Fund No. {}", clamp(planned_documents // 500, 1, 20)):
         funds.append(add(Entry(slugify(label), ["dkg:Fund"], label)))
 
     shared: dict[int, list[SharedEvent]] = {year: [] for year in YEARS}

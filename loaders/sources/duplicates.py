@@ -7,22 +7,23 @@ Province, ``id:kim-jong-un-2`` "Kim Jong-un" beside Kim Jong Un. Two names are t
 same exact text, Hangul, or romanised skeleton words in any order, at most with a class word (Province,
 County …) on one side only; a different direction (North/South) or class (City/County) is another
 name. Such an entity is an error naming both and suggesting the existing id, unless the claims file
-says that they are distinct (``distinct_from:``, seeds/README.md).
+says that they are distinct (``distinct_from:``, seeds/README.md). The registry is held to the same
+rule: two of its entries named alike are an error naming both, unless one says ``distinct_from:`` the
+other; and such a declaration must name an entry whose names do collide, so none outlives its reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dprk_kg.errors import InputError
 from dprk_kg.matching import CLASS_ON_ONE_SIDE, SAME_WORDS_REORDERED, Name, analyse, similarity
-from dprk_kg.memo import for_the_last
 
 if TYPE_CHECKING:
-    from dprk_kg.loaders.sources.registry import Registry
+    from dprk_kg.loaders.sources.registry import Entry, Registry
 
 SAME_NAME = SAME_WORDS_REORDERED - CLASS_ON_ONE_SIDE
 
@@ -78,19 +79,42 @@ def _keys(name: Name) -> set[str]:
 
 def registry_names(registry: Registry) -> NameKeys:
     """Every name of every registry entry (label, alternative labels, romanisations, Hangul), indexed
-    once per registry read: workers check many documents against the same one."""
-    return _registry_names(registry)
+    once per registry read (by ``index_registry_names``): workers check many documents against it."""
+    return registry.names
 
 
-def _index(registry: Registry) -> NameKeys:
+def index_registry_names(entries: Sequence[Entry], path: Path) -> NameKeys:
+    """The entries' names, indexed; raise ``InputError`` at the first entry that has an earlier one's
+    name (unless either says ``distinct_from:`` the other), and at a ``distinct_from:`` between entries
+    that share no name: a stale one would hide the next real duplicate of the pair."""
+    declared = {frozenset((entry.id, other)): entry for entry in entries for other in entry.distinct_from}
+    namesakes: set[frozenset[str]] = set()
     keys = NameKeys()
-    for entry in registry.entries:
-        for text in (entry.label, *entry.alt, *entry.romanised, *([entry.ko] if entry.ko else [])):
-            keys.add(Named(entry.id, text, registry.path, entry.line))
+    for entry in entries:
+        names = [(Named(entry.id, text, path, entry.line), analyse(text)) for text in entry.names]
+        for named, name in names:
+            undeclared = []
+            for twin, score in keys.scored(name):
+                pair = frozenset((entry.id, twin.entity))
+                if pair in declared:
+                    namesakes.add(pair)
+                else:
+                    undeclared.append((twin, score))
+            if undeclared:  # the closest name, the same one whatever order the index gives them in
+                twin, _ = min(undeclared, key=lambda found: (-found[1], found[0].line, found[0].text))
+                raise InputError(path, entry.line, _registry_message(named, twin))
+        for named, name in names:
+            keys.add(named, name)
+    for pair, entry in declared.items():
+        if pair not in namesakes:
+            (other,) = pair - {entry.id}
+            raise InputError(
+                path,
+                entry.lines["distinct_from"],
+                f"entity {entry.id!r}: distinct_from names {other!r}, but the name normaliser reads none of "
+                "their names alike: remove it (it is needed only between entries named alike)",
+            )
     return keys
-
-
-_registry_names = for_the_last(_index)
 
 
 def check_registry_twins(names: Iterable[Named], registry: Registry, distinct: dict[str, frozenset[str]]) -> None:
@@ -117,6 +141,14 @@ def check_document_twins(names: Iterable[Named], distinct: dict[str, frozenset[s
                 continue
             raise InputError(named.path, named.line, _message(named, twin, twin.path.name))
         keys.add(named, name)
+
+
+def _registry_message(named: Named, twin: Named) -> str:
+    return (
+        f"entity {named.entity!r} {named.text!r} has the name of entity {twin.entity!r} {twin.text!r} "
+        f"({twin.path}:{twin.line}): if they are one thing, merge the entries (a variant name goes in alt or "
+        f"romanised); if they are namesakes, say so on either entry: 'distinct_from: [{twin.entity}]'"
+    )
 
 
 def _message(named: Named, twin: Named, where: str) -> str:

@@ -3,18 +3,22 @@
 Each entry becomes triples in the registry graph: types, labels (English, Hangul, romanisations),
 place and organisation hierarchy, and for every Hangul label the public source it was checked against.
 Its Wikidata links are not here but in the mapping set (``ontology/mappings.sssom.tsv``, sssom.py).
+Two entries named alike by the name normaliser are one thing entered twice unless one of them says
+``distinct_from:`` the other (duplicates.py).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from dprk_kg.errors import InputError
 from dprk_kg.iris import is_slug
+from dprk_kg.loaders.sources.duplicates import NameKeys, index_registry_names
+from dprk_kg.loaders.sources.suggestions import did_you_mean
 from dprk_kg.loaders.sources.yaml_source import Located, check_keys, read_yaml, require_mapping
 
 ENTRY_FIELDS = {
@@ -29,6 +33,7 @@ ENTRY_FIELDS = {
     "based_in",
     "note",
     "checked",
+    "distinct_from",
 }
 REFERENCE_FIELDS = ("located_in", "sub_organization_of", "based_in")
 HANGUL = re.compile(r"^[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f0-9 ]+$")
@@ -52,12 +57,19 @@ class Entry:
     note: str | None
     checked: tuple[tuple[str, str], ...]  # (what was checked, source)
     lines: dict[str, int]
+    distinct_from: tuple[str, ...] = ()  # entries named alike that are other things (namesakes)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the entry gives: label, alternative labels, romanisations, Hangul."""
+        return (self.label, *self.alt, *self.romanised, *([self.ko] if self.ko else []))
 
 
 @dataclass(frozen=True)
 class Registry:
     path: Path
     entries: tuple[Entry, ...]
+    names: NameKeys = field(compare=False, repr=False)  # every entry's names, by the normaliser's keys
 
     def ids(self) -> frozenset[str]:
         return frozenset(self._by_id)
@@ -91,7 +103,15 @@ def read_registry(path: Path) -> Registry:
             target = getattr(entry, key)
             if target is not None and target not in seen:
                 raise InputError(path, entry.lines[key], f"entity {entry.id!r}: {key} names unknown entity {target!r}")
-    return Registry(path, tuple(entries))
+        for other in entry.distinct_from:
+            if other not in seen:
+                raise InputError(
+                    path,
+                    entry.lines["distinct_from"],
+                    f"entity {entry.id!r}: distinct_from names unknown entity {other!r}"
+                    + did_you_mean(other, seen.keys() - {entry.id}),
+                )
+    return Registry(path, tuple(entries), index_registry_names(entries, path))
 
 
 def _entry(raw: Located, path: Path) -> Entry:
@@ -137,7 +157,21 @@ def _entry(raw: Located, path: Path) -> Entry:
         note=raw.get("note"),
         checked=tuple((key, value.strip()) for key, value in checked.items()),
         lines=dict(raw.value_lines),
+        distinct_from=_distinct_from(raw, path, where),
     )
+
+
+def _distinct_from(raw: Located, path: Path, where: str) -> tuple[str, ...]:
+    """``distinct_from: [other-id, …]``: the entries named alike that are other things."""
+    others = raw.get("distinct_from")
+    if others is None:
+        return ()
+    others = [others] if isinstance(others, str) else others
+    if not (isinstance(others, list) and others and all(isinstance(o, str) and is_slug(o) for o in others)):
+        raise InputError(path, raw.line_of("distinct_from"), f"{where}: distinct_from must be a list of entity ids")
+    if raw["id"] in others:
+        raise InputError(path, raw.line_of("distinct_from"), f"{where}: distinct_from names the entity itself")
+    return tuple(dict.fromkeys(others))
 
 
 def _require_check(checked: Located, key: str, raw: Located, path: Path, where: str) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import filecmp
 from collections.abc import Callable
 from pathlib import Path
+from random import Random
 
 import pytest
 
+from benchmarks.corpus.world import Names, build_world, write_registry
 from benchmarks.corpus.writer import generate, prepare
+from dprk_kg.loaders.sources.registry import read_registry
 from tests.conftest import Ran
 
 
@@ -36,6 +39,21 @@ def test_an_earlier_corpus_is_replaced_only_with_force(tmp_path: Path) -> None:
         prepare(tmp_path / "a", force=False)
     prepare(tmp_path / "a", force=True)
     assert list((tmp_path / "a").iterdir()) == []
+
+
+def test_a_large_generated_registry_names_no_two_entries_alike(tmp_path: Path) -> None:
+    """Invented names the normaliser reads alike ("Ho Chol-nam", "Ho Nam-chol"; "Rakdok", "Raktok County";
+    "Okkap" and "Okha County Party Committee") are not given: the registry's reader refuses such pairs.
+    This size gave 205 of them before the generator asked the normaliser."""
+    world = build_world(2000, "0")
+    write_registry(world, tmp_path / "entities.yaml")
+    assert len(read_registry(tmp_path / "entities.yaml").entries) == len(world.entries) > 5000
+
+
+def test_numbered_names_skip_the_numbers_the_normaliser_reads_as_others() -> None:
+    labels = Names(Random(0)).numbered("Support Fund No. {}", 12)
+    assert labels[:10] == [f"Support Fund No. {n}" for n in range(1, 11)]
+    assert labels[10:] == ["Support Fund No. 12", "Support Fund No. 13"]  # "No. 11" would be "No. 1"
 
 
 @pytest.mark.slow

@@ -60,7 +60,8 @@ def test_an_ambiguous_mention_is_a_warning_of_the_build_and_no_annotation(
     registry = seeds_copy / "entities.yaml"
     registry.write_text(
         registry.read_text(encoding="utf-8")
-        + "\n  - id: hyesan-town\n    type: dkg:City\n    label: Hyesan\n    located_in: ryanggang-province\n",
+        + "\n  - id: hyesan-town\n    type: dkg:City\n    label: Hyesan\n    located_in: ryanggang-province\n"
+        + "    distinct_from: [hyesan]\n",
         encoding="utf-8",
     )
     store = tmp_path / "store"
