@@ -11,30 +11,47 @@ down only the worker that was serving it, which gunicorn replaces likewise.
 
 This in-process design replaced one with an executor child process per worker: its pipe round trip
 cost ~1.1 ms per query on this machine, where the engine needs 0.03 ms for a lookup.
+
+**Large answers** of the endpoint's queries (``QueryJob.stream``) are written into a ``ResultSpool``:
+in memory up to ``STREAM_BYTES``, then in an unlinked temporary file (``TMPDIR``), which the response
+streams to the client (by ``sendfile`` under gunicorn) and closes. The whole answer is still written
+before the status line is sent, so the time limit (503) and the size limit (400) are decided as for a
+small answer — a client never gets a 200 cut short — while the worker no longer holds the answer, and
+its copies, in memory. An answer streamed from a spool is kept in the result cache only if it fits an
+entry (``ResultCache.keeps``); it is then read back into memory once, to be stored.
 """
 
 from __future__ import annotations
 
 import queue
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
 from dprk_kg.errors import DprkKgError
 from dprk_kg.server.caching import stable
 from dprk_kg.server.result_cache import Entry, ResultCache
 from dprk_kg.store import EmbeddedStore, ResultFormat, Store, open_store
 from dprk_kg.store.base import Bindings, Dataset
+from dprk_kg.store.common import refuse_past
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 # Measured with pyoxigraph 0.5.13: it needs 2.5–5 KB of stack per nested group (8 MB, the default, crashed
 # near 2,500); 1 GiB carried 50,000 nested parentheses and 100,000 nested groups. It is address space:
 # only the pages a deep query touches become memory. The endpoint refuses texts with more than
 # dprk_kg.sparql.parser.MAX_OPENINGS openings, so no nesting it accepts can overflow this stack.
 QUERY_STACK_BYTES = 1 << 30
+# Answers larger than this leave memory for a spool file. Measured on a generated 1M-quad store (SELECT
+# * over 500,000 triples, 89.5 MB of JSON): buffered, the worker's peak grew by 203 MiB; spooled, by
+# 118 MiB, of which the engine itself needs ~88 MiB (serialising into a sink that keeps nothing).
+STREAM_BYTES = 1 << 20
 
 
 T = TypeVar("T")
@@ -95,6 +112,7 @@ class QueryJob:
     base_iri: str | None = None
     bindings: Bindings | None = None
     cacheable: bool = True
+    stream: bool = False  # a large answer may come back as a spool (the endpoint's queries only)
 
 
 @dataclass(frozen=True)
@@ -105,22 +123,43 @@ class PingJob:
 Job = QueryJob | PingJob
 
 
+class ResultSpool(tempfile.SpooledTemporaryFile[bytes]):
+    """A streamed query's answer as the engine writes it: in memory up to ``STREAM_BYTES``, then in an
+    unlinked temporary file; refuses to grow past the result limit, like ``BoundedBuffer``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(max_size=STREAM_BYTES)
+        self.limit = limit
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        refuse_past(self.limit, self.tell(), data)
+        return super().write(data)
+
+
 @dataclass(frozen=True)
 class Answer:
+    """``spool``: an answer too large for memory, rewound, of ``size`` bytes (``body`` is then empty);
+    whoever takes the answer streams and closes it."""
+
     kind: str  # solutions, boolean, graph
     body: bytes
     engine_ms: float
     cached: bool = False
+    spool: IO[bytes] | None = None
+    size: int = 0
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the query thread hands back: the answer, and the store version it was computed on (None
-    where there is no version to key a cached answer on: a remote store, a ping)."""
+    """What the query thread hands back: the answer (in ``body``, or in ``spool`` if it outgrew
+    memory), and the store version it was computed on (None where there is no version to key a cached
+    answer on: a remote store, a ping)."""
 
     kind: str
     body: bytes
     version: str | None
+    spool: IO[bytes] | None = None
+    size: int = 0
 
 
 class Executor:
@@ -167,8 +206,18 @@ class Executor:
             limit = f"{self.timeout:g} s"
             raise QueryTimeout(f"the query ran longer than the limit of {limit}; its answer was abandoned") from error
         if outcome.version is not None and self.cache is not None and isinstance(job, QueryJob):
-            self.cache.put(self._key(job, outcome.version), Entry(outcome.kind, outcome.body))
-        return Answer(outcome.kind, outcome.body, (time.perf_counter() - started) * 1000)
+            self._keep(self.cache, self._key(job, outcome.version), outcome)
+        elapsed = (time.perf_counter() - started) * 1000
+        return Answer(outcome.kind, outcome.body, elapsed, spool=outcome.spool, size=outcome.size)
+
+    @staticmethod
+    def _keep(cache: ResultCache, key: str, outcome: Outcome) -> None:
+        """Store the answer if it fits an entry; a spooled one is read back, then rewound for the client."""
+        if outcome.spool is None:
+            cache.put(key, Entry(outcome.kind, outcome.body))
+        elif cache.keeps(outcome.size):
+            cache.put(key, Entry(outcome.kind, outcome.spool.read()))
+            outcome.spool.seek(0)
 
     def _cached(self, job: Job) -> Entry | None:
         """The cached answer of ``job`` on the store's current version, if there is one."""
@@ -211,6 +260,8 @@ class Executor:
         store = self.store()
         if isinstance(job, PingJob):
             return Outcome("ping", store.version_name().encode(), None)
+        if job.stream and isinstance(store, EmbeddedStore):
+            return self._spooled(store, job)
         output = store.query(
             job.sparql,
             job.format,
@@ -220,9 +271,36 @@ class Executor:
             max_bytes=self.max_result_bytes,
             bindings=job.bindings,
         )
+        return Outcome(output.kind, output.body, self._version_of(store, job))
+
+    def _spooled(self, store: EmbeddedStore, job: QueryJob) -> Outcome:
+        """Run a streamed job: its answer as bytes if it stayed small, else the rewound spool."""
+        spool = ResultSpool(self.max_result_bytes)
+        try:
+            kind = store.write_answer(
+                spool,
+                job.sparql,
+                job.format,
+                dataset=job.dataset,
+                prefixes=job.prefixes,
+                base_iri=job.base_iri,
+                bindings=job.bindings,
+            )
+            size = spool.tell()
+            spool.seek(0)
+            if size > STREAM_BYTES:  # the spool rolled over to its file
+                return Outcome(kind, b"", self._version_of(store, job), spool, size)
+            body = spool.read()
+        except BaseException:
+            spool.close()
+            raise
+        spool.close()
+        return Outcome(kind, body, self._version_of(store, job), size=size)
+
+    def _version_of(self, store: Store, job: QueryJob) -> str | None:
+        """The version the answer was computed on, where the answer may be cached under it."""
         keyed = self.cache is not None and isinstance(store, EmbeddedStore) and self._keyed(job)
-        version = store.opened_version if keyed and isinstance(store, EmbeddedStore) else None
-        return Outcome(output.kind, output.body, version)
+        return store.opened_version if keyed and isinstance(store, EmbeddedStore) else None
 
     def close(self) -> None:
         self._jobs.put(None)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.wsgi import wrap_file
 
 from dprk_kg.errors import QueryError, ResultTooLarge, StoreError
 from dprk_kg.server import caching, negotiation, parameters, views
@@ -120,10 +121,10 @@ def run_query(
     early = caching.precondition(validators, before_running=True, vary=vary) if validators else None
     if early is not None:
         return early
-    job = QueryJob(text, chosen, dataset, prefixes, request.base_url, cacheable=not reading.services)
+    job = QueryJob(text, chosen, dataset, prefixes, request.base_url, cacheable=not reading.services, stream=True)
     answer = execute(job)
     g.query_ms, g.query_cached = round(answer.engine_ms, 2), answer.cached
-    response = Response(answer.body, mimetype=choice.media_type)
+    response = _answer_response(answer, choice.media_type)
     if choice.media_type.startswith("text/"):
         response.mimetype_params["charset"] = "utf-8"
     response.vary.update(part.strip() for part in vary.split(","))
@@ -133,7 +134,21 @@ def run_query(
         return caching.uncacheable(response)
     if validators is None:
         return response  # a remote store's: the answer's own digest is its tag (caching.py)
-    return caching.precondition(validators, vary=vary) or caching.stamp(response, validators)
+    conditional = caching.precondition(validators, vary=vary)
+    if conditional is None:
+        return caching.stamp(response, validators)
+    response.close()  # the answer is not sent: its spool, if any, goes
+    return conditional
+
+
+def _answer_response(answer: Answer, media_type: str) -> Response:
+    """The answer as a response: from memory, or streamed from its spool (executor.py), which the
+    server sends without reading it into the worker and closes once sent — a HEAD's too."""
+    if answer.spool is None:
+        return Response(answer.body, mimetype=media_type)
+    response = Response(wrap_file(request.environ, answer.spool), mimetype=media_type, direct_passthrough=True)
+    response.content_length = answer.size
+    return response
 
 
 @contextmanager

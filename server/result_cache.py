@@ -15,7 +15,8 @@ writers' changes, so there is no safe key).
 **Where.** A diskcache (SQLite plus files) in a folder on ``/dev/shm`` — memory, not disk — where
 there is one, shared by the workers of every server of the same store; bounded by
 ``DPRK_KG_RESULT_CACHE`` bytes (least recently stored first out), 0 turns it off. Each entry is at
-most an eighth of the bound. A lookup costs ~5 µs; a query through the engine 40 µs to seconds.
+most an eighth of the bound (``keeps``): a larger answer is served — streamed from its spool file, see
+executor.py — and never kept. A lookup costs ~5 µs; a query through the engine 40 µs to seconds.
 """
 
 from __future__ import annotations
@@ -78,8 +79,12 @@ class ResultCache:
         found = self._cache.get(key)
         return Entry(*found) if isinstance(found, tuple) else None
 
+    def keeps(self, size: int) -> bool:
+        """Whether an answer of ``size`` bytes fits an entry (a larger one is served, never kept)."""
+        return size <= self.largest
+
     def put(self, key: str, entry: Entry) -> None:
-        if len(entry.body) <= self.largest:
+        if self.keeps(len(entry.body)):
             self._cache.set(key, (entry.kind, entry.body))
 
     def close(self) -> None:

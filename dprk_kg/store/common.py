@@ -34,9 +34,15 @@ class BoundedBuffer(io.BytesIO):
         self.limit = limit
 
     def write(self, data: ReadableBuffer, /) -> int:
-        if self.limit is not None and self.tell() + memoryview(data).nbytes > self.limit:
-            raise ResultTooLarge(f"the result is larger than {self.limit} bytes; narrow the query or add LIMIT")
+        refuse_past(self.limit, self.tell(), data)
         return super().write(data)
+
+
+def refuse_past(limit: int | None, written: int, data: ReadableBuffer) -> None:
+    """ResultTooLarge when ``data`` would take an answer of ``written`` bytes past ``limit`` (None: no
+    limit) — the check of every sink an answer is written into (``BoundedBuffer``, the server's spool)."""
+    if limit is not None and written + memoryview(data).nbytes > limit:
+        raise ResultTooLarge(f"the result is larger than {limit} bytes; narrow the query or add LIMIT")
 
 
 def rows(solutions: ox.QuerySolutions) -> list[dict[str, str]]:

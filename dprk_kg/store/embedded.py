@@ -20,7 +20,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import pyoxigraph as ox
 
@@ -230,6 +230,27 @@ class EmbeddedStore(StoreBase):
         max_bytes: int | None = None,
         bindings: Bindings | None = None,
     ) -> QueryOutput:
+        buffer = BoundedBuffer(max_bytes)
+        kind = self.write_answer(
+            buffer, sparql, result_format, dataset=dataset, prefixes=prefixes, base_iri=base_iri, bindings=bindings
+        )
+        return QueryOutput(kind, result_format, buffer.getvalue())
+
+    def write_answer(
+        self,
+        sink: IO[bytes],
+        sparql: str,
+        result_format: ResultFormat,
+        *,
+        dataset: Dataset | None = None,
+        prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
+        bindings: Bindings | None = None,
+    ) -> ResultKind:
+        """Run a query and write its answer into ``sink`` as the engine serialises it, so the caller
+        decides where an answer lives: in memory (``query``) or, for the endpoint's large answers, in a
+        spool file it streams from (server/executor.py). The sink enforces the size limit by raising
+        ``ResultTooLarge``, which stops the engine mid-answer. The kind is the query's form's."""
         result = self._run(sparql, dataset, prefixes, base_iri, checked_bindings(bindings))
         if isinstance(result, ox.QueryBoolean):
             kind = ResultKind.BOOLEAN
@@ -237,15 +258,14 @@ class EmbeddedStore(StoreBase):
             kind = ResultKind.SOLUTIONS
         else:
             kind = ResultKind.GRAPH
-        buffer = BoundedBuffer(max_bytes)
         try:
             if isinstance(result, ox.QueryTriples):
-                result.serialize(buffer, format=graph_serialisation(result_format))
+                result.serialize(sink, format=graph_serialisation(result_format))
             else:
-                result.serialize(buffer, format=results_serialisation(result_format))
+                result.serialize(sink, format=results_serialisation(result_format))
         except (OSError, ValueError) as error:
             raise StoreError(f"serialising results failed: {error}") from error
-        return QueryOutput(kind, result_format, buffer.getvalue())
+        return kind
 
     def _answer(
         self, sparql: str, prefixes: dict[str, str] | None, bindings: Bindings, dataset: Dataset | None
