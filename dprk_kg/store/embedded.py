@@ -329,6 +329,7 @@ class _Session:
     """A Session over a version being written (in this process only, before the swap)."""
 
     merges_into_default = True
+    parallel_reads = True  # the engine evaluates without the GIL: independent SELECTs may run side by side
 
     def __init__(self, store: ox.Store) -> None:
         self._store = store

@@ -31,8 +31,10 @@ written only beside an embedded store; for a remote store the description names 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 
@@ -212,33 +214,35 @@ class Statistics:
     @classmethod
     def of(cls, session: Session, iris: Iris) -> Statistics:
         stats = cls(session, iris)
-        stats.properties = stats._per_property()
-        stats.data_quads = sum(stats.properties.values())  # every quad has one property: no count of its own
-        row = session.select(
-            f"SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) WHERE {{ {stats.named} }}"
-        )[0]
-        stats.subjects, stats.objects = int(row["subjects"]), int(row["objects"])
-        stats.entities = stats._number(
-            f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {stats.named} FILTER (isIRI(?s) && "
-            f"STRSTARTS(STR(?s), {stats.base})) }}"
-        )
-        stats.classes = {
-            r["class"]: int(r["n"])
-            for r in session.select(
-                f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }} "
-                f"FILTER (STRSTARTS(STR(?g), {stats.base})) }} GROUP BY ?class"
-            )
+        named, base = stats.named, stats.base
+        link = f"?s {SKOS.exactMatch} ?o FILTER (STRSTARTS(STR(?o), {ox.Literal(WD.iri)}))"
+        queries = {
+            "properties": f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {named} }} GROUP BY ?p",
+            "distinct": "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) "
+            f"WHERE {{ {named} }}",
+            "entities": f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {named} FILTER (isIRI(?s) && "
+            f"STRSTARTS(STR(?s), {base})) }}",
+            "classes": f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }} "
+            f"FILTER (STRSTARTS(STR(?g), {base})) }} GROUP BY ?class",
+            "links": stats._in_named_graphs(link),
+            "examples": f"SELECT ?s (COUNT(*) AS ?n) WHERE {{ {named} FILTER (STRSTARTS(STR(?s), "
+            f"{stats.entity_prefix})) }} GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT {EXAMPLES}",
         }
-        stats.wikidata_links = stats._everywhere(
-            f"?s {SKOS.exactMatch} ?o FILTER (STRSTARTS(STR(?o), {ox.Literal(WD.iri)}))"
-        )
-        stats.examples = [
-            r["s"]
-            for r in session.select(
-                f"SELECT ?s (COUNT(*) AS ?n) WHERE {{ {stats.named} FILTER (STRSTARTS(STR(?s), "
-                f"{stats.entity_prefix})) }} GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT {EXAMPLES}"
-            )
-        ]
+        if session.merges_into_default:
+            queries["default properties"] = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
+            queries["default links"] = f"SELECT (COUNT(*) AS ?n) WHERE {{ {link} }}"
+        answers = dict(zip(queries, selected(session, queries.values()), strict=True))
+        counts: Counter[str] = Counter()
+        for row in (*answers["properties"], *answers.get("default properties", ())):
+            counts[row["p"]] += int(row["n"])
+        stats.properties = dict(counts)
+        stats.data_quads = sum(stats.properties.values())  # every quad has one property: no count of its own
+        row = answers["distinct"][0]
+        stats.subjects, stats.objects = int(row["subjects"]), int(row["objects"])
+        stats.entities = int(answers["entities"][0]["n"])
+        stats.classes = {r["class"]: int(r["n"]) for r in answers["classes"]}
+        stats.wikidata_links = sum(int(answers[k][0]["n"]) for k in ("links", "default links") if k in answers)
+        stats.examples = [r["s"] for r in answers["examples"]]
         return stats
 
     data_quads = subjects = objects = entities = wikidata_links = 0
@@ -246,27 +250,23 @@ class Statistics:
     properties: dict[str, int]
     examples: list[str]
 
-    def _number(self, sparql: str) -> int:
-        return int(self.session.select(sparql)[0]["n"])
+    def _in_named_graphs(self, pattern: str) -> str:
+        return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} FILTER (STRSTARTS(STR(?g), {self.base})) }}"
 
     def _count_quads(self) -> int:
-        return self._everywhere("?s ?p ?o")
-
-    def _everywhere(self, pattern: str) -> int:
-        """Quads matching the pattern: in the named graphs, and in the held default graph."""
-        n = self._number(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} FILTER (STRSTARTS(STR(?g), {self.base})) }}"
-        )
+        """Quads in the named graphs, and in the held default graph."""
+        queries = [self._in_named_graphs("?s ?p ?o")]
         if self.session.merges_into_default:
-            n += self._number(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
-        return n
+            queries.append("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return sum(int(rows[0]["n"]) for rows in selected(self.session, queries))
 
-    def _per_property(self) -> dict[str, int]:
-        counts: Counter[str] = Counter()
-        queries: Iterable[str] = [f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {self.named} }} GROUP BY ?p"]
-        if self.session.merges_into_default:
-            queries = [*queries, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"]
-        for sparql in queries:
-            for row in self.session.select(sparql):
-                counts[row["p"]] += int(row["n"])
-        return dict(counts)
+
+def selected(session: Session, queries: Iterable[str]) -> list[list[dict[str, str]]]:
+    """The answers of independent SELECTs, in their order; side by side on a session that can read in
+    parallel (the embedded store evaluates without the GIL: the statistics take half the time on two
+    cores), else one after the other."""
+    queries = list(queries)
+    if not getattr(session, "parallel_reads", False):
+        return [session.select(q) for q in queries]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(session.select, queries))
