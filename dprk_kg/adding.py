@@ -36,10 +36,11 @@ from dprk_kg.errors import InputError
 from dprk_kg.html_text import html_text
 from dprk_kg.iris import DOCUMENT_ID, is_slug
 from dprk_kg.linking import linker_for
+from dprk_kg.loaders.sources.documents import MAX_DOCUMENT_BYTES
 from dprk_kg.loaders.sources.duplicates import registry_names
 from dprk_kg.loaders.sources.registry import Registry, read_registry
 from dprk_kg.relative_dates import Found, find_relative_dates
-from dprk_kg.seeds_files import SeedsFiles
+from dprk_kg.seeds_files import SeedsFiles, folder_lock
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n", re.S | re.M)
 FIELDS = {
@@ -61,6 +62,7 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
 MARKDOWN_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 ENTITY_TYPES = {"publisher": "dkg:NewsPublisher", "authors": "dkg:Journalist"}
 CURATOR = "dprk-kg-curators"
+MAX_REPORT_BYTES = 4 * MAX_DOCUMENT_BYTES  # an HTML page is larger than its text, which the loader limits
 NULLS = ("", "~", "null", "Null", "NULL")  # what YAML reads as no value
 
 
@@ -80,6 +82,10 @@ def read_report(path: Path, options: Mapping[str, Any], registry: Registry) -> R
     """The report in ``path`` with its metadata from front matter, ``options`` and the page."""
     if not path.name.endswith(TEXT_SUFFIXES):
         raise InputError(path, None, f"a report is a {', '.join(TEXT_SUFFIXES)} file")
+    if not path.is_file():  # not a folder, a device or a pipe, whose reading might never end
+        raise InputError(path, None, "not found, or not a regular file")
+    if path.stat().st_size > MAX_REPORT_BYTES:
+        raise InputError(path, None, f"the report is over {MAX_REPORT_BYTES >> 20} MiB; split it into parts")
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -268,6 +274,17 @@ def add_reports(
     """Write the reports into ``seeds``, then ``load`` (the incremental build) unless nothing changed
     and the store already ``loaded`` the documents; if the load fails, put every file back as it was
     and raise its error."""
+    with folder_lock(seeds):
+        return _add(paths, seeds, options, load, loaded)
+
+
+def _add(
+    paths: Sequence[Path],
+    seeds: Path,
+    options: Mapping[str, Any],
+    load: Callable[[], None],
+    loaded: Callable[[Sequence[str]], bool],
+) -> Added:
     files = SeedsFiles(seeds)
     added = Added()
     for path in paths:  # one at a time: a report may name an entity the one before it added

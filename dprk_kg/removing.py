@@ -25,7 +25,7 @@ from dprk_kg.loaders.sources.claims import read_claims
 from dprk_kg.loaders.sources.documents import DocumentFiles, discover, read_document
 from dprk_kg.loaders.sources.inputs import Inputs, read_inputs
 from dprk_kg.loaders.sources.registry import REFERENCE_FIELDS, Registry
-from dprk_kg.seeds_files import SeedsFiles
+from dprk_kg.seeds_files import SeedsFiles, folder_lock
 
 
 @dataclass
@@ -38,6 +38,11 @@ class Removed:
 def remove_document(doc_id: str, seeds: Path, iris: Iris, prune: bool, load: Callable[[], None]) -> Removed:
     """Delete the document's files (and, with ``prune``, the registry entries only it used), then
     ``load``; if the load fails, put every file back and raise its error."""
+    with folder_lock(seeds):
+        return _remove(doc_id, seeds, iris, prune, load)
+
+
+def _remove(doc_id: str, seeds: Path, iris: Iris, prune: bool, load: Callable[[], None]) -> Removed:
     documents = {files.id: files for files in discover(seeds)}
     if doc_id not in documents:
         near = difflib.get_close_matches(doc_id, documents, n=3)

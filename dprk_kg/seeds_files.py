@@ -8,8 +8,10 @@ was, so a failed command leaves the folder and the store as they were.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -85,3 +87,16 @@ def _write_bytes(path: Path, data: bytes) -> None:
     except OSError as error:
         aside.unlink(missing_ok=True)
         raise StoreError(f"cannot write {path}: {error.strerror}") from error
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on the seeds folder itself, held by one command or save at a time, across
+    processes (``add``, ``remove``, ``import``, the curation page): two of them writing the registry or
+    one claims file at once would lose a change. No lock file is left in the seeds."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock

@@ -34,7 +34,7 @@ from dprk_kg.errors import InputError
 from dprk_kg.iris import Iris
 from dprk_kg.loaders.sources.claims import read_claims
 from dprk_kg.loaders.sources.documents import DocumentFiles, read_document
-from dprk_kg.seeds_files import SeedsFiles
+from dprk_kg.seeds_files import SeedsFiles, folder_lock
 from dprk_kg.vocabulary import turtle_prefix_line
 
 COLUMNS = (
@@ -269,7 +269,8 @@ def import_tables(
             changes.write(made.path, made.text)
         _check_as_check_does(written, seeds, prefixes)
 
-    changes.commit_or_restore(write_and_check)  # on any failure, every file is put back as it was
+    with folder_lock(seeds):  # no add, remove or curation save writes the folder meanwhile
+        changes.commit_or_restore(write_and_check)  # on any failure, every file is put back as it was
     return [made.path for made in written]
 
 

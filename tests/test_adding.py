@@ -4,12 +4,16 @@ adding it again changes nothing; a failure leaves the seeds folder and the store
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dprk_kg.adding import document_id
+from dprk_kg.seeds_files import folder_lock
 from dprk_kg.store import EmbeddedStore
 from tests.conftest import Ran
 
@@ -171,3 +175,25 @@ def test_a_report_the_build_refuses_leaves_the_folder_and_the_store_as_they_were
     ran = cli("add", str(report), "--seeds", str(seeds_copy), "--store", str(store), "--quiet")
     assert ran.returncode == 2 and "issued: '2024-13-40' is not a valid" in ran.stderr, ran.stderr
     assert snapshot(seeds_copy) == files and versions(store) == before  # the new registry entry is gone too
+
+
+def test_a_report_that_is_not_a_regular_file_is_refused(
+    cli: Callable[..., Ran], seeds_copy: Path, tmp_path: Path
+) -> None:
+    device = tmp_path / "endless.txt"
+    device.symlink_to("/dev/zero")  # reading it would never end
+    ran = cli("add", str(device), "--seeds", str(seeds_copy), "--store", str(tmp_path / "store"))
+    assert ran.returncode == 2 and "not a regular file" in ran.stderr
+
+
+def test_add_waits_for_the_folder_lock_of_another_writer(seeds_copy: Path, tmp_path: Path) -> None:
+    report = tmp_path / "report.md"
+    report.write_text(REPORT, encoding="utf-8")
+    files = snapshot(seeds_copy)
+    command = [sys.executable, "-m", "dprk_kg.cli", "add", str(report), "--seeds", str(seeds_copy)]
+    with folder_lock(seeds_copy):  # as a curation save or another add holds it
+        process = subprocess.Popen([*command, "--store", str(tmp_path / "store"), "--quiet"])
+        time.sleep(5)  # without the lock, add has written its files well within this
+        assert snapshot(seeds_copy) == files and process.poll() is None
+    assert process.wait(timeout=300) == 0
+    assert f"{DOC_ID}.txt" in snapshot(seeds_copy)

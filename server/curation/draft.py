@@ -12,10 +12,7 @@ check each other's half-made file.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ from dprk_kg.checking import check_files
 from dprk_kg.iris import Iris
 from dprk_kg.loaders.sources.claims import CLAIM_FIELDS
 from dprk_kg.loaders.sources.yaml_source import read_yaml
-from dprk_kg.seeds_files import SeedsFiles
+from dprk_kg.seeds_files import SeedsFiles, folder_lock
 
 # The order a curator writes a claim's fields in (seeds/README.md), any field the loader learns later
 # after them, and ``assert`` last, as a block.
@@ -77,7 +74,7 @@ def draft_fields(posted: Mapping[str, Any]) -> dict[str, str | int]:
 def save_claim(seeds: Path, claims_path: Path, fields: Mapping[str, str | int], iris: Iris) -> Saved:
     """Append the claim to the claims file and check the document; on any failure the file is as it was
     and the error (``DraftError``, or the checks' ``DprkKgError``) is raised."""
-    with _folder_lock(seeds):
+    with folder_lock(seeds):
         read_yaml(claims_path)  # as a build reads it: a syntax error by file and line, aliases refused
         before = claims_path.read_text(encoding="utf-8")
         after, line, text = appended(before, fields)
@@ -167,15 +164,3 @@ def _same_but_appended(before: str, after: str, fields: Mapping[str, str | int])
     expected = {**before_data, "claims": [*(before_data.get("claims") or []), dict(fields)]}
     if after_data != expected:
         raise DraftError("the claims file is laid out so that a claim cannot be appended to it as text; add it by hand")
-
-
-@contextlib.contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    """An exclusive ``flock`` on the folder itself, held by one save at a time across the server's
-    processes (no lock file is left in the seeds)."""
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)  # closing releases the lock
